@@ -1,0 +1,230 @@
+// Package classify decides why a delivery failed: the bounce reason, whether
+// the failure is permanent for the address, and, for failures caused by the
+// sender rather than the recipient, which policy was applied.
+//
+// It works on the facts a report carries (status, reply code, diagnostic
+// text, remote MTA) and depends neither on MIME nor on how the facts were
+// found.
+//
+// The verdict comes from an ordered rule table, first match wins. Its rule
+// families and their sources: report kinds (RFC 3464, RFC 3834, RFC 5965);
+// provider signatures from the providers' postmaster documentation (Cox
+// AUP# and CX codes, Microsoft S3140/S3150, Yahoo TSS codes, Gmail
+// wording); generic wording of blocklists, reverse DNS, SPF/DKIM/DMARC,
+// rate limits, content and mailbox problems as common MTAs phrase them;
+// enhanced status codes (RFC 3463, RFC 7372, RFC 7505 and the registry of
+// RFC 5248); and SMTP reply codes (RFC 5321, RFC 7504).
+package classify
+
+import "strings"
+
+// Reason is a bounce reason from the field's common vocabulary. The set is
+// closed: it is the stored value and a metric label.
+type Reason string
+
+// Reasons. The names follow the vocabulary most bounce parsers share, so
+// results compare across tools.
+const (
+	AuthFailure     Reason = "authfailure"
+	BadReputation   Reason = "badreputation"
+	Blocked         Reason = "blocked"
+	ContentError    Reason = "contenterror"
+	Delivered       Reason = "delivered"
+	ExceedLimit     Reason = "exceedlimit"
+	Expired         Reason = "expired"
+	FailedSTARTTLS  Reason = "failedstarttls"
+	Feedback        Reason = "feedback"
+	Filtered        Reason = "filtered"
+	HasMoved        Reason = "hasmoved"
+	HostUnknown     Reason = "hostunknown"
+	MailboxFull     Reason = "mailboxfull"
+	MailerError     Reason = "mailererror"
+	MesgTooBig      Reason = "mesgtoobig"
+	NetworkError    Reason = "networkerror"
+	NoRelaying      Reason = "norelaying"
+	NotAccept       Reason = "notaccept"
+	NotCompliantRFC Reason = "notcompliantrfc"
+	OnHold          Reason = "onhold"
+	PolicyViolation Reason = "policyviolation"
+	Rejected        Reason = "rejected"
+	RequirePTR      Reason = "requireptr"
+	SecurityError   Reason = "securityerror"
+	SpamDetected    Reason = "spamdetected"
+	Speeding        Reason = "speeding"
+	Suppressed      Reason = "suppressed"
+	Suspend         Reason = "suspend"
+	SyntaxError     Reason = "syntaxerror"
+	SystemError     Reason = "systemerror"
+	SystemFull      Reason = "systemfull"
+	TooManyConn     Reason = "toomanyconn"
+	Undefined       Reason = "undefined"
+	UserUnknown     Reason = "userunknown"
+	Vacation        Reason = "vacation"
+	VirusDetected   Reason = "virusdetected"
+)
+
+// Reasons lists every Reason, so that metrics can start each label value
+// at zero and input can be validated.
+var Reasons = []Reason{
+	AuthFailure, BadReputation, Blocked, ContentError, Delivered,
+	ExceedLimit, Expired, FailedSTARTTLS, Feedback, Filtered, HasMoved,
+	HostUnknown, MailboxFull, MailerError, MesgTooBig, NetworkError,
+	NoRelaying, NotAccept, NotCompliantRFC, OnHold, PolicyViolation,
+	Rejected, RequirePTR, SecurityError, SpamDetected, Speeding,
+	Suppressed, Suspend, SyntaxError, SystemError, SystemFull,
+	TooManyConn, Undefined, UserUnknown, Vacation, VirusDetected,
+}
+
+// Policy is the kind of sender-side policy behind a rejection. Such a
+// rejection describes the sender, not the recipient, so by default it is
+// counted but never suppresses the recipient.
+type Policy string
+
+// Policy kinds. PolicyNone is the empty string: the failure is about the
+// recipient or the receiving system.
+const (
+	PolicyNone       Policy = ""
+	PolicyAUP        Policy = "aup"        // acceptable use policy, e.g. Cox/Cloudmark AUP#POL
+	PolicyBlocklist  Policy = "blocklist"  // sending IP or domain on a DNS blocklist
+	PolicyReputation Policy = "reputation" // sender reputation too low
+	PolicyAuth       Policy = "auth"       // SPF, DKIM or DMARC failure
+	PolicyPTR        Policy = "ptr"        // missing or mismatched reverse DNS
+	PolicyRateLimit  Policy = "rate_limit" // too much mail too fast
+	PolicyContent    Policy = "content"    // the content was judged spam or unsafe
+)
+
+// Policies lists every non-empty Policy.
+var Policies = []Policy{
+	PolicyAUP, PolicyBlocklist, PolicyReputation, PolicyAuth, PolicyPTR,
+	PolicyRateLimit, PolicyContent,
+}
+
+// Report kinds understood in Input.Kind. They carry the same values as the
+// kinds of the dsn package.
+const (
+	KindFailure   = "failure"
+	KindDelay     = "delay"
+	KindDelivered = "delivered"
+	KindComplaint = "complaint"
+	KindAutoReply = "auto_reply"
+	KindNotBounce = "not_bounce"
+)
+
+// Input is the set of facts about one recipient that Classify decides on.
+type Input struct {
+	Kind       string // one of the Kind constants
+	Action     string // RFC 3464 Action, lower-cased: failed, delayed, ...
+	Status     string // enhanced status code, such as "5.1.1"; may be empty
+	ReplyCode  int    // SMTP reply code such as 550; zero when unknown
+	Diagnostic string // diagnostic text as the remote MTA sent it
+
+	// DiagnosticType is the type of the RFC 3464 Diagnostic-Code field,
+	// such as "smtp" or "x-unix"; may be empty. An "x-unix" text is an
+	// exit status or message of a local delivery agent.
+	DiagnosticType string
+
+	RemoteMTA string // host name of the remote MTA; may be empty
+	Recipient string // the failed recipient address
+}
+
+// Result is the verdict for one recipient.
+type Result struct {
+	Reason Reason
+
+	// Hard is true only when retrying the address can never succeed:
+	// unknown user, unknown domain, moved mailbox, and a domain that
+	// permanently accepts no mail (null MX).
+	Hard bool
+
+	Policy Policy
+
+	// Rule is the id of the rule that decided the result, so that a wrong
+	// verdict can be traced and overridden.
+	Rule string
+
+	// Hint is a one-line remediation for the sender; empty when there is
+	// nothing the sender can do beyond dropping the address.
+	Hint string
+}
+
+// Classify returns the verdict for one recipient of a report.
+//
+// It tries the rule table in order and the first rule that matches
+// decides the reason, the policy kind, the hint and the rule id. The
+// table puts the report kind first (complaints, auto-replies and delivery
+// notices), then phrases of the diagnostic text, then the enhanced status
+// code, then the SMTP reply code, so that the text outweighs a generic
+// code: "552 5.2.0 sender rejected AUP#POL" is a policy rejection, not a
+// full mailbox. Text matching ignores case and the layout of folded or
+// multi-line replies.
+//
+// When in.Status is empty or generic (x.0.0), Classify uses the first
+// enhanced status code found in the diagnostic text instead. When
+// in.ReplyCode is zero, it uses a reply code that starts the text.
+//
+// Hard is true only for reasons that no retry can overcome. A delay
+// (in.Kind is KindDelay or in.Action is "delayed") is never hard, because
+// the reporting MTA is still retrying. An input that matches no rule
+// yields Undefined, soft, with an empty Rule.
+func Classify(in Input) Result {
+	f := prepare(in)
+
+	for i := range rules {
+		r := &rules[i]
+		if r.matches(&f) {
+			return r.result(&f)
+		}
+	}
+	return Result{Reason: Undefined}
+}
+
+func prepare(in Input) facts {
+	f := facts{
+		kind:   in.Kind,
+		action: strings.ToLower(strings.TrimSpace(in.Action)),
+		text:   normalize(in.Diagnostic),
+		status: parseCode(firstField(in.Status)),
+		dtype:  strings.ToLower(strings.TrimSpace(in.DiagnosticType)),
+		reply:  in.ReplyCode,
+	}
+	if !f.status.valid() || f.status.generic() {
+		if c := findCode(in.Diagnostic); c.valid() {
+			f.status = c
+		}
+	}
+	if f.reply == 0 {
+		f.reply = leadingReplyCode(in.Diagnostic)
+	}
+	f.delayed = f.kind == KindDelay || f.action == "delayed"
+	return f
+}
+
+func (r *rule) result(f *facts) Result {
+	res := Result{
+		Reason: r.reason,
+		Policy: r.policy,
+		Rule:   r.id,
+		Hint:   r.hint,
+	}
+
+	switch r.hard {
+	case hard:
+		res.Hard = true
+	case hardIfPermanent:
+		res.Hard = f.status.class == 5 || (!f.status.valid() && f.reply >= 500)
+	}
+	if f.delayed {
+		res.Hard = false
+	}
+	return res
+}
+
+// firstField returns s up to its first white space, so that a Status field
+// with a comment ("5.0.0 (permanent failure)") still parses.
+func firstField(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexAny(s, " \t("); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

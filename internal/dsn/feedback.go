@@ -1,0 +1,81 @@
+package dsn
+
+import (
+	"io"
+	"strings"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+)
+
+// readFeedbackReport reads a message/feedback-report body (RFC 5965
+// section 3.1), a single header block, for its Feedback-Type and the
+// complained-about recipients.
+func (p *parser) readFeedbackReport(body io.Reader) {
+	data, err := io.ReadAll(io.LimitReader(body, maxPartBytes))
+	if err != nil {
+		p.warnf("read feedback-report part: %v", err)
+	}
+
+	p.complaint = true
+	for _, h := range readHeaderBlocks(data) {
+		if p.report.FeedbackType == "" {
+			p.report.FeedbackType = strings.ToLower(strings.TrimSpace(h.Get("Feedback-Type")))
+		}
+		if p.report.ReportingMTA == "" {
+			p.report.ReportingMTA = parseMTAName(h.Get("Reporting-Mta"))
+		}
+		if p.report.ArrivalDate.IsZero() {
+			p.report.ArrivalDate = parseDate(h.Get("Arrival-Date"))
+		}
+		for _, v := range h.Values("Original-Rcpt-To") {
+			p.complained = append(p.complained, parseAddressField(v))
+		}
+	}
+}
+
+// addComplainedRecipients makes a recipient of each Original-Rcpt-To of
+// a feedback report, or of the returned message's To when the report
+// names none (Original-Rcpt-To is optional).
+func (p *parser) addComplainedRecipients() {
+	addrs := p.complained
+	if len(addrs) == 0 && p.report.Original.To != "" {
+		addrs = strings.Split(p.report.Original.To, ", ")
+	}
+
+	for _, a := range addrs {
+		if a == "" || len(p.report.Recipients) >= MaxRecipients {
+			continue
+		}
+		p.report.Recipients = append(p.report.Recipients, Recipient{FinalRecipient: a})
+	}
+}
+
+// isAutoReply reports whether a message that is no report is an
+// automatic reply: marked "Auto-Submitted: auto-replied" (RFC 3834
+// section 5) and not sent by a mailer daemon or postmaster, whose
+// messages so marked are bounces in a plain-text format.
+func isAutoReply(h message.Header) bool {
+	value := strings.ToLower(removeComments(h.Get("Auto-Submitted")))
+	if strings.TrimSpace(strings.SplitN(value, ";", 2)[0]) != "auto-replied" {
+		return false
+	}
+	if h.Has("X-Failed-Recipients") {
+		return false
+	}
+
+	local, _, _ := strings.Cut(strings.ToLower(senderAddress(h)), "@")
+	return local != "mailer-daemon" && local != "postmaster"
+}
+
+// addAutoReplySender makes the sender of an automatic reply its
+// recipient: the address the original was sent to.
+func (p *parser) addAutoReplySender(h message.Header) {
+	if a := senderAddress(h); a != "" {
+		p.report.Recipients = append(p.report.Recipients, Recipient{FinalRecipient: a})
+	}
+}
+
+func senderAddress(h message.Header) string {
+	return firstAddress(mail.Header{Header: h}, "From")
+}

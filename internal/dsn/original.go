@@ -1,0 +1,141 @@
+package dsn
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"strings"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+)
+
+// readOriginal reads the header of the returned message, or of the
+// returned headers, into Report.Original. The first such part wins. Only
+// the header is read, so a large returned body costs nothing here.
+func (p *parser) readOriginal(body io.Reader) {
+	if p.report.Original != (Original{}) {
+		return
+	}
+
+	section, err := readHeaderSection(body)
+	if err != nil {
+		p.warnf("read returned message header: %v", err)
+	}
+
+	blocks := readHeaderBlocks(section)
+	if len(blocks) == 0 {
+		return
+	}
+	p.report.Original = parseOriginal(mail.Header{Header: message.Header{Header: blocks[0]}})
+}
+
+// readHeaderSection reads up to the blank line that ends a header
+// section, skipping blank lines before it, as text/rfc822-headers parts
+// often have. It reads at most maxHeaderBytes.
+func readHeaderSection(body io.Reader) ([]byte, error) {
+	br := bufio.NewReader(io.LimitReader(body, maxHeaderBytes))
+
+	var section []byte
+	seenField := false
+	for {
+		line, err := br.ReadSlice('\n')
+		section = append(section, line...)
+
+		blank := len(bytes.TrimSpace(line)) == 0
+		switch {
+		case err == bufio.ErrBufferFull:
+			seenField = true
+		case err == io.EOF:
+			return section, nil
+		case err != nil:
+			return section, err
+		case blank && seenField:
+			return section, nil
+		case !blank:
+			seenField = true
+		}
+	}
+}
+
+// parseOriginal picks the fields of the original message that tie a
+// bounce back to what was sent.
+func parseOriginal(h mail.Header) Original {
+	o := Original{
+		MessageID: parseMessageID(h.Get("Message-Id")),
+		From:      firstAddress(h, "From"),
+		To:        joinAddresses(h, "To"),
+	}
+	o.Subject, _ = h.Text("Subject")
+	o.Date = parseDate(h.Get("Date"))
+	return o
+}
+
+// parseMessageID returns the Message-ID without angle brackets. It does
+// not insist on RFC 5322 syntax because MTAs write IDs that break it.
+func parseMessageID(value string) string {
+	id := strings.TrimSpace(removeComments(value))
+	if open := strings.IndexByte(id, '<'); open >= 0 {
+		id = id[open+1:]
+		if end := strings.IndexByte(id, '>'); end >= 0 {
+			id = id[:end]
+		}
+	}
+	return strings.TrimSpace(id)
+}
+
+// firstAddress returns the address of the first mailbox of field key.
+func firstAddress(h mail.Header, key string) string {
+	addrs := addressList(h, key)
+	if len(addrs) == 0 {
+		return ""
+	}
+	return addrs[0]
+}
+
+// joinAddresses returns the addresses of field key joined by ", ".
+func joinAddresses(h mail.Header, key string) string {
+	return strings.Join(addressList(h, key), ", ")
+}
+
+// addressList returns the addresses of field key. A field that does not
+// parse, such as one with an unquoted "@" in a display name, gives the
+// addresses between angle brackets, or else its decoded text.
+func addressList(h mail.Header, key string) []string {
+	if addrs, err := h.AddressList(key); err == nil {
+		list := make([]string, len(addrs))
+		for i, a := range addrs {
+			list[i] = a.Address
+		}
+		return list
+	}
+
+	text, _ := h.Text(key)
+	if list := bracketedAddresses(text); len(list) > 0 {
+		return list
+	}
+	if text = strings.TrimSpace(text); text != "" {
+		return []string{text}
+	}
+	return nil
+}
+
+// bracketedAddresses returns each non-empty "<...>" of text.
+func bracketedAddresses(text string) []string {
+	var list []string
+	for {
+		_, rest, found := strings.Cut(text, "<")
+		if !found {
+			return list
+		}
+		addr, after, found := strings.Cut(rest, ">")
+		if !found {
+			return list
+		}
+
+		if addr = strings.TrimSpace(addr); addr != "" {
+			list = append(list, addr)
+		}
+		text = after
+	}
+}

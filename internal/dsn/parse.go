@@ -1,0 +1,270 @@
+package dsn
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset" // registers the charsets for decoding text parts
+)
+
+// Limits that bound the work and memory of one Parse call.
+const (
+	// MaxInputBytes is how much of a message Parse reads, counted after
+	// line endings are normalised to LF. The report and the returned
+	// original's header come first in a bounce, so the cut only loses
+	// the tail of a large returned body.
+	MaxInputBytes = 16 << 20
+
+	// MaxParts is the number of MIME parts Parse visits.
+	MaxParts = 256
+
+	// MaxDepth is how deeply multipart entities may nest. Parts nested
+	// deeper are skipped with a warning.
+	MaxDepth = 8
+
+	// MaxRecipients is the number of per-recipient blocks kept from the
+	// delivery-status parts of one message.
+	MaxRecipients = 1000
+)
+
+const (
+	maxHeaderBytes = 1 << 20 // one header section, as go-message's default
+	maxPartBytes   = 1 << 20 // one delivery-status or feedback-report body
+	maxWarnings    = 16      // as documented on Report.Warnings
+)
+
+// errEmpty is returned for input without a single byte of header.
+var errEmpty = errors.New("dsn: empty message")
+
+// Parse reads one received message and returns what it reports about the
+// delivery of an earlier message.
+//
+// A delivery status notification (RFC 3464) is a multipart/report with
+// report-type delivery-status, or global-delivery-status (RFC 6533), at
+// the top level or nested in another multipart. Parse reads each
+// message/delivery-status part as a sequence of header blocks: fields
+// about the message (Reporting-MTA, Arrival-Date), then one block per
+// recipient. It tolerates what real MTAs send: fields in any case, folded
+// and repeated Diagnostic-Code lines, comments and angle brackets around
+// addresses, blank lines holding whitespace, a missing final blank line
+// and missing optional fields. It looks for the SMTP reply code and an
+// enhanced status code in the Diagnostic-Code text (see Recipient).
+//
+// The Kind follows the recipients' Actions: any failed recipient makes
+// KindFailure, else any delayed one KindDelay, else KindDelivered. A
+// feedback report (RFC 5965) is KindComplaint with one Recipient per
+// Original-Rcpt-To, and a message marked "Auto-Submitted: auto-replied"
+// (RFC 3834) that is no report is KindAutoReply with its sender as the
+// Recipient. Anything else is KindNotBounce with no recipients.
+//
+// The returned original message comes from a message/rfc822 or
+// text/rfc822-headers part, or their RFC 6532 and RFC 6533 counterparts.
+//
+// LF, CRLF and CR-only line endings give identical reports. Parse reads
+// at most MaxInputBytes, MaxParts parts nested MaxDepth deep, and
+// MaxRecipients recipients. An unknown charset or transfer encoding, a
+// part cut short or a limit reached is recorded in Report.Warnings. Parse
+// returns an error only when the input is empty, when its header section
+// cannot be read, or, as a last resort, when parsing panics. It is safe
+// for concurrent use.
+func Parse(raw []byte) (report *Report, err error) {
+	defer func() {
+		// NOTE: a last resort; the fuzz target calls parse directly so
+		// that a panic still fails it.
+		if v := recover(); v != nil {
+			report, err = nil, fmt.Errorf("dsn: parse failed on malformed input: %v", v)
+		}
+	}()
+
+	return parse(raw)
+}
+
+// parser holds the state of one Parse call.
+type parser struct {
+	report *Report
+	parts  int
+
+	// complaint is set by a feedback report, whose recipients are
+	// collected in complained until the original's To is known.
+	complaint  bool
+	complained []string
+}
+
+func parse(raw []byte) (*Report, error) {
+	data, truncated := normalizeLineEndings(raw, MaxInputBytes)
+	data = skipMboxFromLine(data)
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errEmpty
+	}
+
+	opts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
+	root, err := message.ReadWithOptions(bytes.NewReader(data), opts)
+	if err != nil && !isSoftError(err) {
+		return nil, fmt.Errorf("dsn: read message header: %w", err)
+	}
+
+	p := &parser{report: &Report{Kind: KindNotBounce, Truncated: truncated}}
+	p.warn(err)
+	mediaType, _, _ := root.Header.ContentType()
+	p.walk(root, 0)
+	if mediaType == "multipart/report" && len(p.report.Recipients) == 0 && !p.complaint {
+		p.readEmbeddedStatus(data)
+	}
+	p.decideKind(root.Header)
+
+	return p.report, nil
+}
+
+// skipMboxFromLine drops the "From sender date" line that mbox files and
+// some Maildir deliveries put before the header.
+func skipMboxFromLine(data []byte) []byte {
+	if !bytes.HasPrefix(data, []byte("From ")) {
+		return data
+	}
+
+	i := bytes.IndexByte(data, '\n')
+	if i < 0 {
+		return nil
+	}
+	return data[i+1:]
+}
+
+// isSoftError reports whether go-message returned a usable entity along
+// with err.
+func isSoftError(err error) bool {
+	return message.IsUnknownCharset(err) || message.IsUnknownEncoding(err)
+}
+
+func (p *parser) warn(err error) {
+	if err != nil {
+		p.warnf("%v", err)
+	}
+}
+
+func (p *parser) warnf(format string, args ...any) {
+	if len(p.report.Warnings) < maxWarnings {
+		p.report.Warnings = append(p.report.Warnings, fmt.Sprintf(format, args...))
+	}
+}
+
+// walk visits e and, for a multipart, its parts, depth-first and in
+// order. Unlike message.Entity.Walk it bounds the part count and depth.
+func (p *parser) walk(e *message.Entity, depth int) {
+	p.parts++
+
+	mediaType, _, _ := e.Header.ContentType()
+	if strings.HasPrefix(mediaType, "multipart/") {
+		p.walkMultipart(e, depth)
+		return
+	}
+
+	p.readPart(mediaType, e.Body)
+}
+
+func (p *parser) walkMultipart(e *message.Entity, depth int) {
+	if depth >= MaxDepth {
+		p.warnf("multipart nesting deeper than %d levels skipped", MaxDepth)
+		return
+	}
+
+	mr := e.MultipartReader()
+	for p.parts < MaxParts {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return
+		}
+		if err != nil && !isSoftError(err) {
+			p.warnf("read MIME part %d: %v", p.parts, err)
+			return
+		}
+
+		p.warn(err)
+		p.walk(part, depth+1)
+	}
+	p.warnf("more than %d MIME parts; the rest skipped", MaxParts)
+}
+
+// readPart dispatches a leaf part on its media type. The walk does not
+// descend into a returned message: its parts describe the original, not
+// this report.
+func (p *parser) readPart(mediaType string, body io.Reader) {
+	switch mediaType {
+	case "message/delivery-status", "message/global-delivery-status":
+		p.readDeliveryStatus(body)
+	case "message/feedback-report":
+		p.readFeedbackReport(body)
+	case "message/rfc822", "message/global",
+		"text/rfc822-headers", "message/global-headers":
+		p.readOriginal(body)
+	}
+}
+
+// decideKind sets the report's Kind once all parts have been read.
+func (p *parser) decideKind(h message.Header) {
+	r := p.report
+	switch {
+	case p.complaint:
+		r.Kind = KindComplaint
+		p.addComplainedRecipients()
+	case len(r.Recipients) > 0:
+		r.Kind = kindFromActions(r.Recipients)
+	// TODO: recognise the plain-text bounce formats of Exim, qmail,
+	// Sendmail, Exchange and the big providers here, before a message
+	// is taken for an auto-reply or for no bounce at all.
+	case isAutoReply(h):
+		r.Kind = KindAutoReply
+		p.addAutoReplySender(h)
+	}
+}
+
+// kindFromActions ranks the recipients' actions: one failure makes the
+// report a failure, else one delay makes it a delay.
+func kindFromActions(rcpts []Recipient) Kind {
+	kind := KindDelivered
+	for _, r := range rcpts {
+		switch effectiveAction(r) {
+		case ActionFailed:
+			return KindFailure
+		case ActionDelayed:
+			kind = KindDelay
+		}
+	}
+	return kind
+}
+
+// effectiveAction returns the recipient's Action, or for an Action that
+// is missing or unknown, the one its status class implies. Without a
+// status either it assumes a failure, because failures are what a DSN
+// reports unless the sender asked for more (RFC 3461 section 4.1).
+func effectiveAction(r Recipient) Action {
+	switch r.Action {
+	case ActionFailed, ActionDelayed, ActionDelivered, ActionRelayed, ActionExpanded:
+		return r.Action
+	}
+
+	switch statusClass(r) {
+	case '5':
+		return ActionFailed
+	case '4':
+		return ActionDelayed
+	case '2':
+		return ActionDelivered
+	}
+	return ActionFailed
+}
+
+// statusClass returns the class digit of the recipient's status, or of
+// its reply code when it has no status; 0 when it has neither.
+func statusClass(r Recipient) byte {
+	if s := r.SpecificStatus(); s != "" {
+		return s[0]
+	}
+	if r.ReplyCode != 0 {
+		return byte('0' + r.ReplyCode/100)
+	}
+	return 0
+}

@@ -1,0 +1,216 @@
+// Package ingest is the one pipeline every received message goes through,
+// whether it came over SMTP, from an import or from reprocessing: parse the
+// report, classify each recipient, decide suppression, store it all in one
+// durable commit, then count it.
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/bounced/bounced/internal/classify"
+	"github.com/bounced/bounced/internal/dsn"
+	"github.com/bounced/bounced/internal/store"
+	"github.com/bounced/bounced/internal/verp"
+)
+
+// Envelope is what the transport knows about a message besides its bytes.
+type Envelope struct {
+	RemoteAddr string
+	MailFrom   string
+	RcptTo     []string
+	Received   time.Time
+
+	// Size is the number of bytes the peer sent; it is larger than the raw
+	// bytes handed to Ingest when Truncated is set.
+	Size      int64
+	Truncated bool
+}
+
+// Receipt tells the transport what became of a stored message.
+type Receipt struct {
+	MessageID  uint64 // the store's id, for replies and logs
+	Recipients int    // events stored
+	Suppressed int    // events that suppressed their recipient
+	ParseError error  // non-nil when the report could not be parsed
+}
+
+// Pipeline runs messages through parse, classify and store.
+type Pipeline struct {
+	store   *store.Store
+	metrics *Metrics
+	log     *slog.Logger
+}
+
+// New returns a pipeline that stores into st and counts into m.
+func New(st *store.Store, m *Metrics, log *slog.Logger) *Pipeline {
+	return &Pipeline{store: st, metrics: m, log: log}
+}
+
+// Ingest stores raw with what can be learned from it, and returns only
+// after the store has committed it: a nil error means the message is on
+// disk. A message that cannot be parsed is still stored, with its parse
+// error, and is not an error of Ingest.
+func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receipt, error) {
+	report, events, parseErr := Analyze(raw, env)
+
+	msg := &store.Message{
+		Received:   env.Received,
+		RemoteAddr: env.RemoteAddr,
+		MailFrom:   env.MailFrom,
+		RcptTo:     env.RcptTo,
+		Size:       env.Size,
+		Truncated:  env.Truncated,
+		Raw:        raw,
+	}
+	if parseErr != nil {
+		msg.ParseError = parseErr.Error()
+	}
+
+	start := time.Now()
+	err := p.store.Deliver(ctx, msg, events)
+	p.metrics.commitDuration.Observe(time.Since(start).Seconds())
+	if err != nil {
+		return Receipt{}, fmt.Errorf("storing message from %s: %w", env.RemoteAddr, err)
+	}
+
+	receipt := Receipt{MessageID: msg.ID, Recipients: len(events), ParseError: parseErr}
+	for _, ev := range events {
+		if ev.Suppress {
+			receipt.Suppressed++
+		}
+	}
+	p.count(report, events, parseErr)
+	p.logStored(msg, report, events, parseErr)
+	return receipt, nil
+}
+
+// Analyze parses and classifies raw without storing anything, and returns
+// the events Ingest would store. It is what `bounced parse` prints.
+func Analyze(raw []byte, env Envelope) (*dsn.Report, []store.Event, error) {
+	report, err := parse(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	return report, recipientEvents(report, env), nil
+}
+
+// parse runs the parser and turns a panic into an error, so that a parser
+// bug costs the parse, never the message.
+func parse(raw []byte) (report *dsn.Report, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			report, err = nil, fmt.Errorf("parser panic: %v\n%s", r, debug.Stack())
+		}
+	}()
+	return dsn.Parse(raw)
+}
+
+// recipientEvents returns one event per recipient of report, classified. When the
+// report names no recipient but the envelope is a VERP address, the
+// recipient comes from there.
+func recipientEvents(report *dsn.Report, env Envelope) []store.Event {
+	events := make([]store.Event, 0, len(report.Recipients))
+	for _, rcpt := range report.Recipients {
+		events = append(events, newEvent(report, rcpt, env))
+	}
+	return events
+}
+
+func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope) store.Event {
+	recipient := rcpt.FinalRecipient
+	if recipient == "" {
+		recipient = verpRecipient(env.RcptTo)
+	}
+
+	result := classify.Classify(classify.Input{
+		Kind:           string(report.Kind),
+		Action:         string(rcpt.Action),
+		Status:         rcpt.SpecificStatus(),
+		ReplyCode:      rcpt.ReplyCode,
+		Diagnostic:     rcpt.DiagnosticCode,
+		DiagnosticType: rcpt.DiagnosticType,
+		RemoteMTA:      rcpt.RemoteMTA,
+		Recipient:      recipient,
+	})
+
+	return store.Event{
+		Time:              env.Received,
+		Recipient:         recipient,
+		OriginalRecipient: rcpt.OriginalRecipient,
+		Kind:              string(report.Kind),
+		Action:            string(rcpt.Action),
+		Status:            rcpt.SpecificStatus(),
+		ReplyCode:         rcpt.ReplyCode,
+		Diagnostic:        rcpt.DiagnosticCode,
+		RemoteMTA:         rcpt.RemoteMTA,
+		ReportingMTA:      report.ReportingMTA,
+		Reason:            string(result.Reason),
+		Hard:              result.Hard,
+		Policy:            string(result.Policy),
+		Rule:              result.Rule,
+		Hint:              result.Hint,
+		OriginalMessageID: report.Original.MessageID,
+		Suppress:          suppresses(report.Kind, result),
+	}
+}
+
+// suppresses decides whether an event puts its recipient on the
+// suppression list: hard bounces and complaints do at once. Soft failures
+// and policy rejections do not, because a policy rejection describes the
+// sender, not the recipient.
+//
+// TODO: make this configurable per reason and policy kind, with soft
+// bounces suppressing after N within a window.
+func suppresses(kind dsn.Kind, result classify.Result) bool {
+	if result.Policy != classify.PolicyNone {
+		return false
+	}
+	return result.Hard || kind == dsn.KindComplaint
+}
+
+// verpRecipient returns the original recipient encoded in the first VERP
+// envelope recipient, or "".
+func verpRecipient(rcptTo []string) string {
+	for _, to := range rcptTo {
+		if a, ok := verp.Decode(to); ok {
+			return a.Recipient
+		}
+	}
+	return ""
+}
+
+func (p *Pipeline) logStored(msg *store.Message, report *dsn.Report, events []store.Event, parseErr error) {
+	if parseErr != nil {
+		p.log.Warn("message stored unparsed", "msg_id", msg.ID, "remote_addr", msg.RemoteAddr, "err", parseErr)
+		return
+	}
+	p.log.Info("message stored", "msg_id", msg.ID, "remote_addr", msg.RemoteAddr,
+		"kind", report.Kind, "recipients", len(events), "size", msg.Size, "truncated", msg.Truncated)
+	for _, ev := range events {
+		p.log.Debug("bounce", "msg_id", msg.ID, "recipient", ev.Recipient, "reason", ev.Reason,
+			"status", ev.Status, "reply_code", ev.ReplyCode, "policy", ev.Policy, "rule", ev.Rule,
+			"suppress", ev.Suppress)
+	}
+}
+
+// hardness is the label value for Event.Hard.
+func hardness(hard bool) string {
+	if hard {
+		return "hard"
+	}
+	return "soft"
+}
+
+// policyLabel is the label value for a policy kind: "none" for none, since
+// an empty label value reads as a missing label in PromQL.
+func policyLabel(policy string) string {
+	if policy == "" {
+		return "none"
+	}
+	return strings.ToLower(policy)
+}

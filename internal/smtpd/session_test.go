@@ -1,0 +1,216 @@
+package smtpd
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/bounced/bounced/internal/ingest"
+	"github.com/bounced/bounced/internal/store"
+)
+
+// testServer runs a Server on a loopback port over a real store, and
+// returns its address and the store.
+func testServer(t *testing.T, cfg Config) (string, *store.Store) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	st, err := store.Open(filepath.Join(t.TempDir(), "bounced.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pipeline := ingest.New(st, ingest.NewMetrics(prometheus.NewRegistry()), log)
+	srv := New(cfg, pipeline, log)
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+		st.Close()
+	})
+	return l.Addr().String(), st
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// dialog sends each line and returns the server's reply to each, with the
+// greeting first. A reply is its last line, "250 2.0.0 ...".
+func dialog(t *testing.T, addr string, lines ...string) []string {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(conn)
+
+	replies := []string{readReply(t, r)}
+	for _, line := range lines {
+		fmt.Fprintf(conn, "%s\r\n", line)
+		replies = append(replies, readReply(t, r))
+	}
+	return replies
+}
+
+func readReply(t *testing.T, r *bufio.Reader) string {
+	t.Helper()
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading reply: %v", err)
+		}
+		if len(line) < 4 || line[3] != '-' {
+			return strings.TrimRight(line, "\r\n")
+		}
+	}
+}
+
+const minimalBounce = "From: MAILER-DAEMON@example.net\r\nSubject: x\r\n\r\nbody\r\n."
+
+func TestRcpt_Replies(t *testing.T) {
+	addr, _ := testServer(t, Config{Domains: []string{"bounces.example.org"}})
+	tests := []struct {
+		name string
+		rcpt string
+		want string
+	}{
+		{"bounce domain", "<b@bounces.example.org>", "250 "},
+		{"bounce domain upper case", "<b@BOUNCES.example.org>", "250 "},
+		{"VERP address", "<b+alice=example.com@bounces.example.org>", "250 "},
+		{"foreign domain", "<b@example.com>", "550 5.1.2 "},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			replies := dialog(t, addr, "EHLO mta.test", "MAIL FROM:<>", "RCPT TO:"+tt.rcpt)
+			if got := replies[3]; !strings.HasPrefix(got, tt.want) {
+				t.Errorf("RCPT TO:%s = %q, want prefix %q", tt.rcpt, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestData_StoredBefore250(t *testing.T) {
+	addr, st := testServer(t, Config{})
+	replies := dialog(t, addr, "EHLO mta.test", "MAIL FROM:<>", "RCPT TO:<b@bounces.example.org>", "DATA", minimalBounce)
+	got := replies[5]
+	if !strings.HasPrefix(got, "250 2.0.0 Stored as ") {
+		t.Fatalf("reply to DATA = %q, want 250 Stored as ID", got)
+	}
+
+	var id uint64
+	fmt.Sscanf(strings.TrimPrefix(got, "250 2.0.0 Stored as "), "%d", &id)
+	msg, err := st.Message(id)
+	if err != nil {
+		t.Fatalf("message %d of the 250 reply: %v", id, err)
+	}
+	if !strings.Contains(string(msg.Raw), "Subject: x") || msg.MailFrom != "" || len(msg.RcptTo) != 1 {
+		t.Errorf("stored message = %+v, raw %q", msg, msg.Raw)
+	}
+}
+
+func TestData_TruncatesPastKeepBytes(t *testing.T) {
+	addr, st := testServer(t, Config{KeepBytes: 1024})
+	body := strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde\r\n", 100)
+	replies := dialog(t, addr, "EHLO mta.test", "MAIL FROM:<>", "RCPT TO:<b@bounces.example.org>", "DATA",
+		"Subject: big\r\n\r\n"+body+".")
+	got := replies[5]
+	if !strings.HasPrefix(got, "250 ") {
+		t.Fatalf("reply to a large DATA = %q, want 250", got)
+	}
+
+	var id uint64
+	fmt.Sscanf(strings.TrimPrefix(got, "250 2.0.0 Stored as "), "%d", &id)
+	msg, err := st.Message(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msg.Raw) != 1024 || !msg.Truncated || msg.Size <= 1024 {
+		t.Errorf("stored %d bytes, truncated %v, size %d; want 1024, true, > 1024", len(msg.Raw), msg.Truncated, msg.Size)
+	}
+}
+
+func TestData_TooLargeGets552(t *testing.T) {
+	addr, _ := testServer(t, Config{KeepBytes: 512, MaxMessageBytes: 4096})
+	body := strings.Repeat("x", 70) + "\r\n"
+	replies := dialog(t, addr, "EHLO mta.test", "MAIL FROM:<>", "RCPT TO:<b@bounces.example.org>", "DATA",
+		"Subject: huge\r\n\r\n"+strings.Repeat(body, 100)+".", "NOOP")
+	if got := replies[5]; !strings.HasPrefix(got, "552 5.3.4") {
+		t.Errorf("reply to DATA over the ceiling = %q, want 552 5.3.4", got)
+	}
+	if got := replies[6]; !strings.HasPrefix(got, "250") {
+		t.Errorf("NOOP after a refused message = %q, want 250: the session must go on", got)
+	}
+}
+
+func TestData_StoreClosedGets451(t *testing.T) {
+	addr, st := testServer(t, Config{})
+	st.Close()
+	replies := dialog(t, addr, "EHLO mta.test", "MAIL FROM:<>", "RCPT TO:<b@bounces.example.org>", "DATA", minimalBounce)
+	got := replies[5]
+	if !strings.HasPrefix(got, "451 4.3.0 ") {
+		t.Errorf("reply with the store closed = %q, want 451 4.3.0", got)
+	}
+	if strings.Contains(got, "store: closed") {
+		t.Errorf("reply %q leaks the internal error", got)
+	}
+}
+
+func TestData_NullSenderAccepted(t *testing.T) {
+	addr, _ := testServer(t, Config{})
+	replies := dialog(t, addr, "HELO mta.test", "MAIL FROM:<>")
+	if got := replies[2]; !strings.HasPrefix(got, "250") {
+		t.Errorf("MAIL FROM:<> = %q, want 250", got)
+	}
+}
+
+func TestShutdown_ClosesIdleSessionsAtDeadline(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	st, err := store.Open(filepath.Join(t.TempDir(), "bounced.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srv := New(Config{}, ingest.New(st, ingest.NewMetrics(prometheus.NewRegistry()), log), log)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+
+	c, err := smtp.Dial(l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Hello("idle.test"); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown with an idle session: %v", err)
+	}
+	if err := c.Noop(); err == nil {
+		t.Error("idle session still served after shutdown")
+	}
+}

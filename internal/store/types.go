@@ -1,0 +1,77 @@
+package store
+
+import "time"
+
+// Message is one message as received, before or without parsing.
+type Message struct {
+	ID         uint64    `json:"id,omitzero"`
+	Received   time.Time `json:"received"`
+	RemoteAddr string    `json:"remote_addr,omitempty"`
+	MailFrom   string    `json:"mail_from"`
+	RcptTo     []string  `json:"rcpt_to"`
+
+	// Size is the number of bytes the peer sent; Raw may hold fewer when
+	// Truncated is set.
+	Size      int64 `json:"size"`
+	Truncated bool  `json:"truncated,omitempty"`
+
+	// ParseError is set when the parser could not read the message; the
+	// raw bytes are kept so that it can be parsed again later.
+	ParseError string `json:"parse_error,omitempty"`
+
+	// Raw is the message as stored. It is not part of the JSON record; it
+	// lives in its own bucket.
+	Raw []byte `json:"-"`
+}
+
+// Event is what happened to one recipient according to one message.
+type Event struct {
+	ID        uint64    `json:"id,omitzero"`
+	MessageID uint64    `json:"message_id,omitzero"`
+	Time      time.Time `json:"time,omitzero"`
+
+	Recipient         string `json:"recipient"`
+	OriginalRecipient string `json:"original_recipient,omitempty"`
+
+	Kind         string `json:"kind"`
+	Action       string `json:"action,omitempty"`
+	Status       string `json:"status,omitempty"`
+	ReplyCode    int    `json:"reply_code,omitempty"`
+	Diagnostic   string `json:"diagnostic,omitempty"`
+	RemoteMTA    string `json:"remote_mta,omitempty"`
+	ReportingMTA string `json:"reporting_mta,omitempty"`
+
+	Reason string `json:"reason"`
+	Hard   bool   `json:"hard"`
+	Policy string `json:"policy,omitempty"`
+	Rule   string `json:"rule,omitempty"`
+
+	// Hint is the remediation the rule gave the sender when the event was
+	// stored.
+	Hint string `json:"hint,omitempty"`
+
+	// OriginalMessageID is the Message-ID of the mail that bounced.
+	OriginalMessageID string `json:"original_message_id,omitempty"`
+
+	// Suppress asks the store to add or refresh a suppression for
+	// Recipient in the same transaction as the event.
+	Suppress bool `json:"suppress,omitempty"`
+}
+
+// Suppression is an entry of the suppression list: an address that the
+// sender should not mail.
+type Suppression struct {
+	Address   string    `json:"address"`
+	Reason    string    `json:"reason"`
+	Policy    string    `json:"policy,omitempty"`
+	Rule      string    `json:"rule,omitempty"`
+	FirstSeen time.Time `json:"first_seen"`
+	LastSeen  time.Time `json:"last_seen"`
+
+	// Count is the number of events that suppressed or re-suppressed the
+	// address.
+	Count int `json:"count"`
+
+	// EventID is the event that last suppressed the address.
+	EventID uint64 `json:"event_id"`
+}
