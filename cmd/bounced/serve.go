@@ -19,86 +19,104 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/bounced/bounced/internal/config"
 	"github.com/bounced/bounced/internal/httpapi"
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/smtpd"
 	"github.com/bounced/bounced/internal/store"
 )
 
-// serveConfig holds the flags of `bounced serve`.
-type serveConfig struct {
-	smtpListen      string
-	httpListen      string
-	dataDir         string
-	domains         string
-	hostname        string
-	apiToken        string
-	logLevel        slog.Level
-	shutdownTimeout time.Duration
+// serveFlags holds the flags of `bounced serve`. Each one that is set
+// overrides the configuration file.
+type serveFlags struct {
+	configFile string
+	smtpListen string
+	httpListen string
+	dataDir    string
+	domains    string
+	hostname   string
+	apiToken   string
+	logLevel   string
 }
 
-func (c *serveConfig) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.smtpListen, "smtp.listen", "127.0.0.1:2525", "`address` of the SMTP listener")
-	fs.StringVar(&c.httpListen, "http.listen", "127.0.0.1:8025", "`address` of the HTTP listener for /metrics, health checks and the API")
-	fs.StringVar(&c.dataDir, "data.dir", "bounced-data", "`directory` holding the database")
-	fs.StringVar(&c.domains, "smtp.domains", "", "comma-separated bounce `domains` whose recipients are accepted; empty accepts every domain, allowed only on a loopback listener")
-	fs.StringVar(&c.hostname, "smtp.hostname", "", "`name` in the SMTP greeting (default: the host name)")
-	fs.StringVar(&c.apiToken, "api.token", os.Getenv("BOUNCED_API_TOKEN"), "bearer `token` required by /api/ (default: $BOUNCED_API_TOKEN); required when the HTTP listener is not on loopback")
-	fs.TextVar(&c.logLevel, "log.level", slog.LevelInfo, "log `level`: debug, info, warn or error")
-	fs.DurationVar(&c.shutdownTimeout, "shutdown.timeout", 30*time.Second, "how long sessions in flight may take to finish after SIGINT or SIGTERM")
+func (f *serveFlags) register(fs *flag.FlagSet) {
+	def := config.Default()
+	fs.StringVar(&f.configFile, "config.file", "", "YAML configuration `file`; flags override its settings")
+	fs.StringVar(&f.smtpListen, "smtp.listen", def.SMTP.Listen, "`address` of the SMTP listener")
+	fs.StringVar(&f.httpListen, "http.listen", def.HTTP.Listen, "`address` of the HTTP listener for /metrics, health checks and the API")
+	fs.StringVar(&f.dataDir, "data.dir", def.DataDir, "`directory` holding the database")
+	fs.StringVar(&f.domains, "smtp.domains", "", "comma-separated bounce `domains` whose recipients are accepted; empty accepts every domain, allowed only on a loopback listener")
+	fs.StringVar(&f.hostname, "smtp.hostname", "", "`name` in the SMTP greeting (default: the host name)")
+	fs.StringVar(&f.apiToken, "api.token", "", "bearer `token` required by /api/ (default: $BOUNCED_API_TOKEN); required when the HTTP listener is not on loopback")
+	fs.StringVar(&f.logLevel, "log.level", def.LogLevel, "log `level`: debug, info, warn or error")
 }
 
-// check rejects settings that would expose the daemon on a network without
-// the protection it needs there.
-func (c *serveConfig) check() error {
-	if c.domains == "" && !isLoopback(c.smtpListen) {
-		return fmt.Errorf("-smtp.domains is required when -smtp.listen %q is not a loopback address", c.smtpListen)
+// load reads the configuration file, if any, then applies the
+// environment and the flags that were set on the command line.
+func (f *serveFlags) load(fs *flag.FlagSet) (config.Config, error) {
+	cfg := config.Default()
+	if f.configFile != "" {
+		var err error
+		if cfg, err = config.Load(f.configFile); err != nil {
+			return cfg, err
+		}
 	}
-	if c.apiToken == "" && !isLoopback(c.httpListen) {
-		return fmt.Errorf("-api.token is required when -http.listen %q is not a loopback address", c.httpListen)
+	if token := os.Getenv("BOUNCED_API_TOKEN"); token != "" {
+		cfg.HTTP.Token = token
 	}
-	return nil
+
+	fs.Visit(func(fl *flag.Flag) {
+		switch fl.Name {
+		case "smtp.listen":
+			cfg.SMTP.Listen = f.smtpListen
+		case "http.listen":
+			cfg.HTTP.Listen = f.httpListen
+		case "data.dir":
+			cfg.DataDir = f.dataDir
+		case "smtp.domains":
+			cfg.SMTP.Domains = splitList(f.domains)
+		case "smtp.hostname":
+			cfg.SMTP.Hostname = f.hostname
+		case "api.token":
+			cfg.HTTP.Token = f.apiToken
+		case "log.level":
+			cfg.LogLevel = f.logLevel
+		}
+	})
+	return cfg, cfg.Validate()
 }
 
-func (c *serveConfig) domainList() []string {
+func splitList(s string) []string {
 	var list []string
-	for _, d := range strings.Split(c.domains, ",") {
-		if d = strings.TrimSpace(d); d != "" {
-			list = append(list, d)
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			list = append(list, item)
 		}
 	}
 	return list
-}
-
-// isLoopback reports whether a listen address only accepts connections
-// from this machine.
-func isLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // serve implements `bounced serve`.
 func serve(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var cfg serveConfig
-	cfg.register(fs)
+	var flags serveFlags
+	flags.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
-	if err := cfg.check(); err != nil {
-		log.Error("invalid configuration", "err", err)
+	cfg, err := flags.load(fs)
+	if err != nil {
+		fmt.Fprintf(stderr, "bounced serve: invalid configuration: %v\n", err)
 		return 2
 	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		fmt.Fprintf(stderr, "bounced serve: invalid log level %q: %v\n", cfg.LogLevel, err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -111,8 +129,8 @@ func serve(args []string, stderr io.Writer) int {
 
 // runDaemon wires the parts, serves until ctx ends, then shuts down: stop
 // accepting, let sessions finish within the timeout, close the database.
-func runDaemon(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
-	st, err := store.Open(filepath.Join(cfg.dataDir, "bounced.db"), store.Options{Logger: log.With("component", "store")})
+func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{Logger: log.With("component", "store")})
 	if err != nil {
 		return err
 	}
@@ -121,22 +139,22 @@ func runDaemon(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	reg := newRegistry()
 	pipeline := ingest.New(st, ingest.NewMetrics(reg), log.With("component", "ingest"))
 
-	smtpLn, err := net.Listen("tcp", cfg.smtpListen)
+	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)
 	if err != nil {
-		return fmt.Errorf("listening for SMTP on %s: %w", cfg.smtpListen, err)
+		return fmt.Errorf("listening for SMTP on %s: %w", cfg.SMTP.Listen, err)
 	}
-	httpLn, err := net.Listen("tcp", cfg.httpListen)
+	httpLn, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
 		smtpLn.Close()
-		return fmt.Errorf("listening for HTTP on %s: %w", cfg.httpListen, err)
+		return fmt.Errorf("listening for HTTP on %s: %w", cfg.HTTP.Listen, err)
 	}
 
 	smtpServer := smtpd.New(smtpd.Config{
-		Hostname: hostname(cfg.hostname),
-		Domains:  cfg.domainList(),
+		Hostname: hostname(cfg.SMTP.Hostname),
+		Domains:  cfg.SMTP.Domains,
 	}, pipeline, log.With("component", "smtpd"))
 	httpServer := &http.Server{
-		Handler:           httpapi.New(httpapi.Config{Token: cfg.apiToken}, st, reg, log.With("component", "http")),
+		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, reg, log.With("component", "http")),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -149,12 +167,12 @@ func runDaemon(ctx context.Context, cfg serveConfig, log *slog.Logger) error {
 	var serveErr error
 	select {
 	case <-ctx.Done():
-		log.Info("shutting down", "timeout", cfg.shutdownTimeout)
+		log.Info("shutting down", "timeout", cfg.ShutdownTimeout)
 	case serveErr = <-errc:
 		log.Error("listener failed, shutting down", "err", serveErr)
 	}
 
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := smtpServer.Shutdown(shutdownCtx); err != nil {
 		log.Error("smtp shutdown failed", "err", err)

@@ -144,6 +144,10 @@ type Result struct {
 
 	// Hint is a one-line remediation for the sender; empty when there is
 	// nothing the sender can do beyond dropping the address.
+	// Provider is the provider that rejected the message, ProviderOther
+	// when it is none of the known ones.
+	Provider Provider
+
 	Hint string
 }
 
@@ -169,13 +173,16 @@ type Result struct {
 func Classify(in Input) Result {
 	f := prepare(in)
 
+	result := Result{Reason: Undefined}
 	for i := range rules {
 		r := &rules[i]
 		if r.matches(&f) {
-			return r.result(&f)
+			result = r.result(&f)
+			break
 		}
 	}
-	return Result{Reason: Undefined}
+	result.Provider = detectProvider(in)
+	return result
 }
 
 func prepare(in Input) facts {

@@ -154,6 +154,7 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope) store.Event 
 		Policy:            string(result.Policy),
 		Rule:              result.Rule,
 		Hint:              result.Hint,
+		Provider:          string(result.Provider),
 		OriginalMessageID: report.Original.MessageID,
 		Suppress:          suppresses(report.Kind, result),
 	}

@@ -46,6 +46,10 @@ type Event struct {
 	Policy string `json:"policy,omitempty"`
 	Rule   string `json:"rule,omitempty"`
 
+	// Provider is the receiving provider that produced the failure, from
+	// a closed set; "other" when unknown.
+	Provider string `json:"provider,omitempty"`
+
 	// Hint is the remediation the rule gave the sender when the event was
 	// stored.
 	Hint string `json:"hint,omitempty"`

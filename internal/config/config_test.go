@@ -1,0 +1,101 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDecode_OverDefaults(t *testing.T) {
+	cfg, err := Decode(strings.NewReader(`
+smtp:
+  listen: 0.0.0.0:25
+  domains: [bounces.example.org]
+shutdown_timeout: 10s
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SMTP.Listen != "0.0.0.0:25" || len(cfg.SMTP.Domains) != 1 {
+		t.Errorf("smtp = %+v, want the file's values", cfg.SMTP)
+	}
+	if cfg.HTTP.Listen != Default().HTTP.Listen {
+		t.Errorf("http.listen = %q, want the default %q", cfg.HTTP.Listen, Default().HTTP.Listen)
+	}
+	if cfg.ShutdownTimeout != 10*time.Second {
+		t.Errorf("shutdown_timeout = %v, want 10s", cfg.ShutdownTimeout)
+	}
+}
+
+func TestDecode_Errors(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want string
+	}{
+		{"unknown key", "smtp:\n  listn: x\n", "line 2: field listn not found"},
+		{"wrong type", "shutdown_timeout: soon\n", "line 1: cannot unmarshal"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Decode(strings.NewReader(tt.yaml))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Decode error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecode_EmptyIsDefault(t *testing.T) {
+	cfg, err := Decode(strings.NewReader("# nothing set\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("default config invalid: %v", err)
+	}
+}
+
+func TestValidate_PublicListeners(t *testing.T) {
+	cfg := Default()
+	cfg.SMTP.Listen = "0.0.0.0:25"
+	cfg.HTTP.Listen = "[::]:8025"
+	err := cfg.Validate()
+	if err == nil {
+		t.Fatal("public listeners without domains and token accepted")
+	}
+	for _, want := range []string{"smtp.domains is required", "http.token is required"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+
+	cfg.SMTP.Domains = []string{"bounces.example.org"}
+	cfg.HTTP.Token = "t"
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("public listeners with domains and token: %v", err)
+	}
+}
+
+func TestIsLoopback(t *testing.T) {
+	for addr, want := range map[string]bool{
+		"127.0.0.1:25": true, "[::1]:25": true, "localhost:25": true, "127.9.9.9:1": true,
+		"0.0.0.0:25": false, ":25": false, "192.0.2.1:25": false, "nonsense": false,
+	} {
+		if got := IsLoopback(addr); got != want {
+			t.Errorf("IsLoopback(%q) = %v, want %v", addr, got, want)
+		}
+	}
+}
+
+func TestLoad_ExampleFile(t *testing.T) {
+	cfg, err := Load("../../deploy/bounced.example.yml")
+	if err != nil {
+		t.Fatalf("loading the example configuration: %v", err)
+	}
+	def := Default()
+	if cfg.SMTP.Listen != def.SMTP.Listen || cfg.HTTP.Listen != def.HTTP.Listen || cfg.DataDir != def.DataDir ||
+		cfg.LogLevel != def.LogLevel || cfg.ShutdownTimeout != def.ShutdownTimeout {
+		t.Errorf("example file = %+v, want the defaults %+v", cfg, def)
+	}
+}
