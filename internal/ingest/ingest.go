@@ -29,6 +29,15 @@ type Envelope struct {
 	// bytes handed to Ingest when Truncated is set.
 	Size      int64
 	Truncated bool
+
+	// Signed is set when return paths are signed: then only an event for
+	// VerifiedRecipient is trusted to suppress, and every other event is
+	// stored as untrusted.
+	Signed bool
+
+	// VerifiedRecipient is the original recipient carried by an envelope
+	// recipient whose VERP signature verified; empty when none did.
+	VerifiedRecipient string
 }
 
 // Receipt tells the transport what became of a stored message.
@@ -138,6 +147,7 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope) store.Event 
 		Recipient:      recipient,
 	})
 
+	untrusted := !env.trusts(recipient, rcpt.OriginalRecipient)
 	return store.Event{
 		Time:              env.Received,
 		Recipient:         recipient,
@@ -156,19 +166,35 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope) store.Event 
 		Hint:              result.Hint,
 		Provider:          string(result.Provider),
 		OriginalMessageID: report.Original.MessageID,
-		Suppress:          suppresses(report.Kind, result),
+		Untrusted:         untrusted,
+		Suppress:          suppresses(report.Kind, result, untrusted),
 	}
+}
+
+// trusts reports whether an event for recipient (or for the
+// Original-Recipient original) may suppress. A signed return path vouches
+// only for the recipient it carries, so that a valid signature for one
+// address cannot carry a report that names others.
+func (env Envelope) trusts(recipient, original string) bool {
+	if !env.Signed {
+		return true
+	}
+	if env.VerifiedRecipient == "" {
+		return false
+	}
+	verified := store.NormalizeAddress(env.VerifiedRecipient)
+	return store.NormalizeAddress(recipient) == verified || store.NormalizeAddress(original) == verified
 }
 
 // suppresses decides whether an event puts its recipient on the
 // suppression list: hard bounces and complaints do at once. Soft failures
 // and policy rejections do not, because a policy rejection describes the
-// sender, not the recipient.
+// sender, not the recipient. An untrusted event never does.
 //
 // TODO: make this configurable per reason and policy kind, with soft
 // bounces suppressing after N within a window.
-func suppresses(kind dsn.Kind, result classify.Result) bool {
-	if result.Policy != classify.PolicyNone {
+func suppresses(kind dsn.Kind, result classify.Result, untrusted bool) bool {
+	if untrusted || result.Policy != classify.PolicyNone {
 		return false
 	}
 	return result.Hard || kind == dsn.KindComplaint

@@ -57,6 +57,9 @@ type Event struct {
 	// OriginalMessageID is the Message-ID of the mail that bounced.
 	OriginalMessageID string `json:"original_message_id,omitempty"`
 
+	// Untrusted marks an event from a bounce whose signed return path did not verify: stored and counted, it never suppresses.
+	Untrusted bool `json:"untrusted,omitempty"`
+
 	// Suppress asks the store to add or refresh a suppression for
 	// Recipient in the same transaction as the event.
 	Suppress bool `json:"suppress,omitempty"`
