@@ -30,10 +30,11 @@ type Envelope struct {
 	Size      int64
 	Truncated bool
 
-	// Signed is set when return paths are signed: then only an event for
+	// RequireVerified is set when return paths are signed, or when the
+	// transport finds the message suspicious: then only an event for
 	// VerifiedRecipient is trusted to suppress, and every other event is
 	// stored as untrusted.
-	Signed bool
+	RequireVerified bool
 
 	// VerifiedRecipient is the original recipient carried by an envelope
 	// recipient whose VERP signature verified; empty when none did.
@@ -176,7 +177,7 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope) store.Event 
 // only for the recipient it carries, so that a valid signature for one
 // address cannot carry a report that names others.
 func (env Envelope) trusts(recipient, original string) bool {
-	if !env.Signed {
+	if !env.RequireVerified {
 		return true
 	}
 	if env.VerifiedRecipient == "" {

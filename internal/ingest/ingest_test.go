@@ -161,7 +161,7 @@ func TestIngest_SignedReturnPathTrust(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, st, _ := newTestPipeline(t)
 			env := envelope("bounces@b.example.org")
-			env.Signed = true
+			env.RequireVerified = true
 			env.VerifiedRecipient = tt.verified
 			receipt, err := p.Ingest(context.Background(), env, readFixture(t, "two-recipients.eml"))
 			if err != nil {

@@ -18,19 +18,29 @@ import (
 	"github.com/bounced/bounced/internal/store"
 )
 
-// testServer runs a Server on a loopback port over a real store, and
-// returns its address and the store.
-func testServer(t *testing.T, cfg Config) (string, *store.Store) {
+// testServer runs a Server on a loopback port over a real store in a
+// temporary directory, and returns its address and the store.
+func testServer(t testing.TB, cfg Config) (string, *store.Store) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	st, err := store.Open(filepath.Join(t.TempDir(), "bounced.db"), store.Options{})
+	return testServerAt(t, cfg, t.TempDir(), "tcp", "127.0.0.1:0")
+}
+
+// testServerAt runs a Server listening on network and addr over a real
+// store in dir.
+func testServerAt(t testing.TB, cfg Config, dir, network, addr string) (string, *store.Store) {
+	t.Helper()
+	log := testLogger(t)
+	st, err := store.Open(filepath.Join(dir, "bounced.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pipeline := ingest.New(st, ingest.NewMetrics(prometheus.NewRegistry()), log)
-	srv := New(cfg, pipeline, log)
+	srv, err := New(cfg, pipeline, log)
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen(network, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +54,11 @@ func testServer(t *testing.T, cfg Config) (string, *store.Store) {
 	return l.Addr().String(), st
 }
 
-type testWriter struct{ t *testing.T }
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
@@ -53,7 +67,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 // dialog sends each line and returns the server's reply to each, with the
 // greeting first. A reply is its last line, "250 2.0.0 ...".
-func dialog(t *testing.T, addr string, lines ...string) []string {
+func dialog(t testing.TB, addr string, lines ...string) []string {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -71,7 +85,7 @@ func dialog(t *testing.T, addr string, lines ...string) []string {
 	return replies
 }
 
-func readReply(t *testing.T, r *bufio.Reader) string {
+func readReply(t testing.TB, r *bufio.Reader) string {
 	t.Helper()
 	for {
 		line, err := r.ReadString('\n')
@@ -189,7 +203,10 @@ func TestShutdown_ClosesIdleSessionsAtDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv := New(Config{}, ingest.New(st, ingest.NewMetrics(prometheus.NewRegistry()), log), log)
+	srv, err := New(Config{}, ingest.New(st, ingest.NewMetrics(prometheus.NewRegistry()), log), log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
