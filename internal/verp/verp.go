@@ -41,7 +41,7 @@ func Decode(addr string) (Address, bool) {
 		return Address{}, false
 	}
 	user, domain, ok := cutLast(encoded, "=")
-	if !ok || user == "" || domain == "" || strings.ContainsAny(domain, "@+") {
+	if !ok || user == "" || domain == "" || strings.Contains(user, "@") || strings.ContainsAny(domain, "@+") {
 		return Address{}, false
 	}
 

@@ -23,6 +23,7 @@ func TestDecode(t *testing.T) {
 		{"empty domain", "b+alice=@b.example.org", Address{}, false},
 		{"no at", "b+alice=example.com", Address{}, false},
 		{"empty", "", Address{}, false},
+		{"at sign in user", "+@=0@b.example.org", Address{}, false},
 		{"signed", "bounces=k3x9a2bq+alice=example.com@b.example.org",
 			Address{Prefix: "bounces", Recipient: "alice@example.com", Signature: "k3x9a2bq"}, true},
 		{"signed with tag", "bounces-c42=k3x9a2bq+alice=example.com@b.example.org",
