@@ -29,6 +29,13 @@ func testServer(t testing.TB, cfg Config) (string, *store.Store) {
 // store in dir.
 func testServerAt(t testing.TB, cfg Config, dir, network, addr string) (string, *store.Store) {
 	t.Helper()
+	_, addr, st := startServer(t, cfg, dir, network, addr)
+	return addr, st
+}
+
+// startServer is testServerAt that also returns the Server.
+func startServer(t testing.TB, cfg Config, dir, network, addr string) (*Server, string, *store.Store) {
+	t.Helper()
 	log := testLogger(t)
 	st, err := store.Open(filepath.Join(dir, "bounced.db"), store.Options{})
 	if err != nil {
@@ -51,7 +58,7 @@ func testServerAt(t testing.TB, cfg Config, dir, network, addr string) (string, 
 		srv.Shutdown(ctx)
 		st.Close()
 	})
-	return l.Addr().String(), st
+	return srv, l.Addr().String(), st
 }
 
 func testLogger(t testing.TB) *slog.Logger {
