@@ -61,7 +61,12 @@ func startServer(t testing.TB, cfg Config, dir, network, addr string) (*Server, 
 	return srv, l.Addr().String(), st
 }
 
+// testLogger logs to t, except for a fuzz target, which may not log from
+// the server's goroutines.
 func testLogger(t testing.TB) *slog.Logger {
+	if _, ok := t.(*testing.F); ok {
+		return slog.New(slog.DiscardHandler)
+	}
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
