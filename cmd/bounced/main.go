@@ -6,6 +6,7 @@
 //
 //	bounced serve [flags]     run the daemon
 //	bounced parse FILE...     print the parsed, classified result of each file
+//	bounced verp encode|decode  make or read VERP return paths
 //
 // Run a subcommand with -h for its flags.
 package main
@@ -32,6 +33,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stderr)
 	case "parse":
 		return parseFiles(args[1:], stdout, stderr)
+	case "verp":
+		return verpCommand(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return 0
@@ -48,6 +51,7 @@ func usage(w io.Writer) {
 Commands:
   serve      run the daemon: SMTP listener, HTTP API and metrics
   parse      parse and classify bounce files, one JSON line per recipient
+  verp       encode or decode VERP return paths, signed when a key is set
 
 Run "bounced COMMAND -h" for the flags of a command.
 `)
