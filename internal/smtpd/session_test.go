@@ -62,9 +62,10 @@ func startServer(t testing.TB, cfg Config, dir, network, addr string) (*Server, 
 }
 
 // testLogger logs to t, except for a fuzz target, which may not log from
-// the server's goroutines.
+// the server's goroutines, and a benchmark, whose time it would skew.
 func testLogger(t testing.TB) *slog.Logger {
-	if _, ok := t.(*testing.F); ok {
+	switch t.(type) {
+	case *testing.F, *testing.B:
 		return slog.New(slog.DiscardHandler)
 	}
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
