@@ -51,11 +51,7 @@ func storeOne(t *testing.T, addr, body string) string {
 	t.Helper()
 	s := openSession(t, addr)
 	defer s.conn.Close()
-	s.write("EHLO mta.test\r\nMAIL FROM:<>\r\nRCPT TO:<b@bounces.example.org>\r\nDATA\r\n")
-	s.expect("250 ")
-	s.expect("250 ")
-	s.expect("250 ")
-	s.expect("354 ")
+	s.startData()
 	s.write(body + ".\r\n")
 	return s.reply()
 }

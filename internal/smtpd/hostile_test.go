@@ -53,8 +53,10 @@ var hostileCases = []hostileCase{
 			// CRLF.CRLF does, so exactly one message is stored.
 			s.write("Subject: x\n\nbody\n.\nMAIL FROM:<>\nRCPT TO:<c@bounces.example.org>\nDATA\n\r\n.\r\n")
 			s.expect("250 2.0.0 Stored as ")
+			// Had the data ended early, this would be the reply to the
+			// smuggled MAIL FROM.
 			s.send("NOOP")
-			s.expect("250 ")
+			s.expect("250 2.0.0 I have successfully done nothing")
 		},
 	},
 	{
@@ -157,11 +159,7 @@ var hostileCases = []hostileCase{
 		cfg:  Config{DataTimeout: 300 * time.Millisecond},
 		run: func(t testing.TB, addr string) {
 			s := openSession(t, addr)
-			s.write("EHLO mta.test\r\nMAIL FROM:<>\r\nRCPT TO:<b@bounces.example.org>\r\nDATA\r\n")
-			s.expect("250 ")
-			s.expect("250 ")
-			s.expect("250 ")
-			s.expect("354 ")
+			s.startData()
 			s.write("Subject: slow\r\n")
 			s.expect("451 4.3.0 ")
 		},
@@ -209,7 +207,7 @@ var hostileCases = []hostileCase{
 	{
 		name: "base64 part past the kept bytes",
 		run: func(t testing.TB, addr string) {
-			// The part is cut at KeepBytes, so the parser never sees more
+			// The part is cut at KeepBytes, so the parser reads no more
 			// than that of it, however large it would decode.
 			head := bounceHead + "--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
 			body := repeatLines("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\r\n", 60<<20)
@@ -350,11 +348,7 @@ func (r *repeater) Read(p []byte) (int, error) {
 func sendMessage(t testing.TB, addr string, body io.Reader, want string) {
 	t.Helper()
 	s := openSession(t, addr)
-	s.write("EHLO mta.test\r\nMAIL FROM:<>\r\nRCPT TO:<b@bounces.example.org>\r\nDATA\r\n")
-	s.expect("250 ")
-	s.expect("250 ")
-	s.expect("250 ")
-	s.expect("354 ")
+	s.startData()
 	if _, err := io.Copy(s.conn, io.MultiReader(body, strings.NewReader(".\r\n"))); err != nil {
 		t.Fatalf("sending message: %v", err)
 	}
@@ -411,6 +405,16 @@ func (s *rawSession) expect(prefix string) {
 	if got := s.reply(); !strings.HasPrefix(got, prefix) {
 		s.t.Fatalf("reply = %q, want prefix %q", got, prefix)
 	}
+}
+
+// startData pipelines EHLO, MAIL, RCPT and DATA and checks their replies.
+func (s *rawSession) startData() {
+	s.t.Helper()
+	s.write("EHLO mta.test\r\nMAIL FROM:<>\r\nRCPT TO:<b@bounces.example.org>\r\nDATA\r\n")
+	s.expect("250 ")
+	s.expect("250 ")
+	s.expect("250 ")
+	s.expect("354 ")
 }
 
 // expectClosed checks that the server closes the connection without
