@@ -120,8 +120,13 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 
-	// go-smtp sends a returned *SMTPError as it is, so a 250 can carry the
-	// store's id for the peer's logs.
+	return storedReply(receipt)
+}
+
+// storedReply is the 250 reply for a committed message. go-smtp sends a
+// returned *SMTPError as it is, so a 250 can carry the store's id for the
+// peer's logs.
+func storedReply(receipt ingest.Receipt) error {
 	return &smtp.SMTPError{
 		Code:         250,
 		EnhancedCode: smtp.EnhancedCode{2, 0, 0},
@@ -141,11 +146,7 @@ func (s *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
 	for _, rcpt := range s.rcpt {
 		receipt, err := s.store(msg, []string{rcpt})
 		if err == nil {
-			err = &smtp.SMTPError{
-				Code:         250,
-				EnhancedCode: smtp.EnhancedCode{2, 0, 0},
-				Message:      fmt.Sprintf("Stored as %d", receipt.MessageID),
-			}
+			err = storedReply(receipt)
 		}
 		status.SetStatus(rcpt, err)
 	}
