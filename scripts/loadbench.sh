@@ -12,7 +12,8 @@
 #   scripts/loadbench.sh
 # Environment: MESSAGES (per round, default 20000), SESSIONS (default 20),
 # ROUNDS (default 3), CONCURRENT (default 500), BIG_BYTES (default 5242880),
-# WORKDIR (default a new directory under /var/tmp, on disk).
+# WORKDIR (default a new directory under /var/tmp, on disk), PARTS
+# ("throughput rss" by default; name one to run only that part).
 # Sends traffic to 127.0.0.1 only.
 set -eu
 
@@ -22,6 +23,7 @@ ROUNDS=${ROUNDS:-3}
 CONCURRENT=${CONCURRENT:-500}
 BIG_BYTES=${BIG_BYTES:-5242880}
 WORKDIR=${WORKDIR:-$(mktemp -d /var/tmp/bounced-loadbench.XXXXXX)}
+PARTS=${PARTS:-throughput rss}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 for tool in smtp-source smtp-sink python3; do
@@ -95,6 +97,7 @@ echo "building bounced in $WORKDIR"
 # smtp-source -F appends CRLF to each line itself.
 sed 's/\r$//' "$ROOT/cmd/bounced/testdata/cox-aup.eml" >"$WORKDIR/bounce.eml"
 
+throughput() {
 SINK_PORT=$(free_port)
 smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 &
 pids="$pids $!"
@@ -116,7 +119,9 @@ got=$(received "$HTTP_PORT")
 echo "  bounced_messages_received_total $got, messages sent $want"
 kill "$BOUNCED_PID"
 wait "$BOUNCED_PID" || true
+}
 
+rss() {
 echo "peak RSS: $CONCURRENT sessions at once, one bounce of $BIG_BYTES bytes each"
 python3 - "$WORKDIR/bounce.eml" "$BIG_BYTES" >"$WORKDIR/big.eml" <<'PY'
 import sys
@@ -131,4 +136,12 @@ smtp-source -s "$CONCURRENT" -m "$CONCURRENT" -f '' -t bounces@bounces.example.o
 	-F "$WORKDIR/big.eml" "127.0.0.1:$BOUNCED_PORT"
 end=$(date +%s.%N)
 echo "  $CONCURRENT messages in $(python3 -c "print(round($end - $start, 1))") s, stored: $(received "$HTTP_PORT")"
-grep -E '^Vm(HWM|RSS)' "/proc/$BOUNCED_PID/status" | sed 's/^/  /'
+grep -E '^(VmHWM|VmRSS|RssAnon|RssFile)' "/proc/$BOUNCED_PID/status" | sed 's/^/  /'
+}
+
+for part in $PARTS; do
+	case $part in
+	throughput | rss) $part ;;
+	*) echo "loadbench: unknown part $part" >&2; exit 2 ;;
+	esac
+done

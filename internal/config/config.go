@@ -67,6 +67,7 @@ type SMTP struct {
 	KeepBytes        int64 `yaml:"keep_bytes"`
 	MaxMessageBytes  int64 `yaml:"max_message_bytes"`
 	MaxBufferedBytes int64 `yaml:"max_buffered_bytes"`
+	MinKeepBytes     int64 `yaml:"min_keep_bytes"`
 	MaxLineLength    int   `yaml:"max_line_length"`
 
 	MaxRecipients       int `yaml:"max_recipients"`
@@ -92,6 +93,7 @@ func defaultSMTP() SMTP {
 		KeepBytes:           smtpd.DefaultKeepBytes,
 		MaxMessageBytes:     smtpd.DefaultMaxMessageBytes,
 		MaxBufferedBytes:    smtpd.DefaultMaxBufferedBytes,
+		MinKeepBytes:        smtpd.DefaultMinKeepBytes,
 		MaxLineLength:       smtpd.DefaultMaxLineLength,
 		MaxRecipients:       smtpd.DefaultMaxRecipients,
 		MaxConnections:      smtpd.DefaultMaxConnections,
@@ -124,6 +126,7 @@ func (s SMTP) validate() []error {
 		value int64
 	}{
 		{"keep_bytes", s.KeepBytes}, {"max_message_bytes", s.MaxMessageBytes}, {"max_buffered_bytes", s.MaxBufferedBytes},
+		{"min_keep_bytes", s.MinKeepBytes},
 		{"max_line_length", int64(s.MaxLineLength)}, {"max_recipients", int64(s.MaxRecipients)},
 		{"max_connections", int64(s.MaxConnections)}, {"max_connections_per_ip", int64(s.MaxConnectionsPerIP)},
 		{"max_errors", int64(s.MaxErrors)}, {"command_timeout", int64(s.CommandTimeout)}, {"data_timeout", int64(s.DataTimeout)},

@@ -1,42 +1,50 @@
 package smtpd
 
 import (
-	"context"
 	"errors"
 	"io"
 )
 
-// bufferPool hands out the buffers that message data is read into, each
-// KeepBytes long, and never more than MaxBufferedBytes of them at once.
-// Taking a whole buffer before reading means no session holds memory while
-// it waits for more, so sessions cannot deadlock on the budget.
+// bufferPool hands out the buffers that message data is read into: one
+// of KeepBytes while fewer than MaxBufferedBytes of them are out, else a
+// small one of MinKeepBytes. A session never waits for memory, because a
+// peer such as Postfix's smtp-source writes many sessions from one
+// process, and one session stalled on a buffer would stall the peer's
+// other sessions, which hold the buffers.
 type bufferPool struct {
-	size  int
-	slots chan struct{}
-	free  chan []byte
+	size      int
+	smallSize int
+	slots     chan struct{}
+	free      chan []byte
 }
 
-func newBufferPool(size, budget int64) *bufferPool {
+func newBufferPool(size, smallSize, budget int64) *bufferPool {
 	n := max(1, budget/size)
-	return &bufferPool{size: int(size), slots: make(chan struct{}, n), free: make(chan []byte, n)}
+	return &bufferPool{
+		size:      int(size),
+		smallSize: int(min(smallSize, size)),
+		slots:     make(chan struct{}, n),
+		free:      make(chan []byte, n),
+	}
 }
 
-// get returns a buffer, waiting for a free slot until ctx ends.
-func (p *bufferPool) get(ctx context.Context) ([]byte, error) {
+// get returns a buffer and whether it is a full one, which must go back
+// with put or drop.
+func (p *bufferPool) get() ([]byte, bool) {
 	select {
 	case p.slots <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	default:
+		return make([]byte, p.smallSize), false
 	}
 	select {
 	case b := <-p.free:
-		return b, nil
+		return b, true
 	default:
-		return make([]byte, p.size), nil
+		return make([]byte, p.size), true
 	}
 }
 
-// put returns b for reuse.
+// put returns a full buffer for reuse.
 func (p *bufferPool) put(b []byte) {
 	select {
 	case p.free <- b:
@@ -45,7 +53,7 @@ func (p *bufferPool) put(b []byte) {
 	<-p.slots
 }
 
-// drop frees the slot of a buffer that must not be reused, because a
+// drop frees the slot of a full buffer that must not be reused, because a
 // commit that timed out may still read it.
 func (p *bufferPool) drop() {
 	<-p.slots

@@ -27,12 +27,13 @@ type Config struct {
 	// 552 5.3.4.
 	MaxMessageBytes int64
 
-	// MaxBufferedBytes caps the memory all sessions together hold for
-	// message data. Each DATA reserves KeepBytes of it before reading; a
-	// session that finds none free waits, and TCP flow control slows its
-	// peer, until another session's commit returns its share or the data
-	// timeout ends the wait with 451 4.3.0.
+	// MaxBufferedBytes is the memory that messages of KeepBytes may take
+	// together. A message that starts while it is all in use keeps only
+	// MinKeepBytes, still enough for a report and the returned headers in
+	// nearly every bounce. Memory for message data is thus bounded by
+	// MaxBufferedBytes plus MaxConnections times MinKeepBytes.
 	MaxBufferedBytes int64
+	MinKeepBytes     int64
 
 	// MaxRecipients is the number of recipients per message; the next
 	// RCPT gets 452 4.5.3.
@@ -96,7 +97,8 @@ type Config struct {
 const (
 	DefaultKeepBytes           = 1 << 20
 	DefaultMaxMessageBytes     = 64 << 20
-	DefaultMaxBufferedBytes    = 64 << 20
+	DefaultMaxBufferedBytes    = 32 << 20
+	DefaultMinKeepBytes        = 64 << 10
 	DefaultMaxRecipients       = 100
 	DefaultMaxLineLength       = 64 << 10
 	DefaultMaxConnections      = 500
@@ -116,6 +118,7 @@ func (c Config) withDefaults() Config {
 	setDefault(&c.KeepBytes, DefaultKeepBytes)
 	setDefault(&c.MaxMessageBytes, DefaultMaxMessageBytes)
 	setDefault(&c.MaxBufferedBytes, DefaultMaxBufferedBytes)
+	setDefault(&c.MinKeepBytes, DefaultMinKeepBytes)
 	setDefault(&c.MaxRecipients, DefaultMaxRecipients)
 	setDefault(&c.MaxLineLength, DefaultMaxLineLength)
 	setDefault(&c.MaxConnections, DefaultMaxConnections)

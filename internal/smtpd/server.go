@@ -50,7 +50,7 @@ func New(cfg Config, ing Ingester, log *slog.Logger) (*Server, error) {
 		ingester: ing,
 		log:      log,
 		metrics:  newMetrics(cfg.Registerer),
-		buffers:  newBufferPool(cfg.KeepBytes, cfg.MaxBufferedBytes),
+		buffers:  newBufferPool(cfg.KeepBytes, cfg.MinKeepBytes, cfg.MaxBufferedBytes),
 	}
 
 	srv := smtp.NewServer(smtp.BackendFunc(s.newSession))

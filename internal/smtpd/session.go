@@ -62,7 +62,8 @@ type session struct {
 
 // message is the data of one DATA command, read into a pooled buffer.
 type message struct {
-	buf      []byte // the whole pooled buffer
+	buf      []byte // the whole buffer
+	pooled   bool   // buf is a full buffer of the pool
 	raw      []byte // the kept part of the message, within buf
 	size     int64
 	received time.Time
@@ -158,20 +159,17 @@ func (s *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
 func (s *session) receive(r io.Reader) (*message, error) {
 	msg := &message{received: time.Now()}
 	s.conn.Conn().SetReadDeadline(msg.received.Add(s.server.cfg.DataTimeout))
+	msg.buf, msg.pooled = s.server.buffers.get()
 
-	ctx, cancel := context.WithDeadline(context.Background(), msg.received.Add(s.server.cfg.DataTimeout))
-	defer cancel()
-	buf, err := s.server.buffers.get(ctx)
+	kept, size, err := readBounded(r, msg.buf)
+	msg.raw, msg.size = msg.buf[:kept], size
 	if err != nil {
-		s.log.Warn("no buffer free for message data", "err", err)
-		return nil, errStoreUnavailable
-	}
-
-	kept, size, err := readBounded(r, buf)
-	msg.buf, msg.raw, msg.size = buf, buf[:kept], size
-	if err != nil {
-		s.server.buffers.put(buf)
+		s.release(msg)
 		return nil, s.dataError(err, size)
+	}
+	if !msg.pooled && size > int64(kept) {
+		s.log.Warn("message kept short, memory budget in use", "kept", kept, "size", size,
+			"max_buffered_bytes", s.server.cfg.MaxBufferedBytes)
 	}
 	return msg, nil
 }
@@ -218,6 +216,9 @@ func (s *session) store(msg *message, rcpt []string) (ingest.Receipt, error) {
 // release returns msg's buffer to the pool, or only its slot when a
 // commit may still read it.
 func (s *session) release(msg *message) {
+	if !msg.pooled {
+		return
+	}
 	if msg.abandoned {
 		s.server.buffers.drop()
 		return

@@ -244,3 +244,40 @@ func TestShutdown_ClosesIdleSessionsAtDeadline(t *testing.T) {
 		t.Error("idle session still served after shutdown")
 	}
 }
+
+func TestData_KeepsMinKeepBytesWhenBudgetInUse(t *testing.T) {
+	addr, st := testServer(t, Config{KeepBytes: 1024, MaxBufferedBytes: 1024, MinKeepBytes: 256})
+	body := "Subject: x\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd\r\n", 40)
+
+	// The first session takes the only full buffer and holds it while
+	// its data is incomplete.
+	first := openSession(t, addr)
+	first.startData()
+	first.write("Subject: first\r\n")
+
+	second := storeOne(t, addr, body)
+	if !strings.HasPrefix(second, "250 2.0.0 Stored as ") {
+		t.Fatalf("reply while the budget is in use = %q, want 250: no waiting", second)
+	}
+	checkKept(t, st, second, 256)
+
+	first.write(body + ".\r\n")
+	checkKept(t, st, first.reply(), 1024)
+}
+
+// checkKept checks that the message of a 250 reply was stored truncated to
+// keep bytes.
+func checkKept(t *testing.T, st *store.Store, reply string, keep int) {
+	t.Helper()
+	var id uint64
+	if _, err := fmt.Sscanf(reply, "250 2.0.0 Stored as %d", &id); err != nil {
+		t.Fatalf("reply %q: %v", reply, err)
+	}
+	msg, err := st.Message(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msg.Raw) != keep || !msg.Truncated {
+		t.Errorf("message %d: kept %d bytes, truncated %v; want %d, true", id, len(msg.Raw), msg.Truncated, keep)
+	}
+}
