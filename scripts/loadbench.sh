@@ -131,12 +131,24 @@ need = int(sys.argv[2]) - len(head)
 sys.stdout.write(head + filler * (max(0, need) // len(filler)))
 PY
 start_bounced rss
+# VmHWM is the peak of anonymous and file-backed memory together; sample
+# RssAnon to find the peak of the heap side alone.
+(
+	peak=0
+	while [ -r "/proc/$BOUNCED_PID/status" ]; do
+		anon=$(awk '/^RssAnon/ {print $2}' "/proc/$BOUNCED_PID/status" 2>/dev/null || echo 0)
+		[ "${anon:-0}" -gt "$peak" ] && peak=$anon && echo "$peak" >"$WORKDIR/rss-anon-peak"
+		sleep 0.2
+	done
+) &
+pids="$pids $!"
 start=$(date +%s.%N)
 smtp-source -s "$CONCURRENT" -m "$CONCURRENT" -f '' -t bounces@bounces.example.org \
 	-F "$WORKDIR/big.eml" "127.0.0.1:$BOUNCED_PORT"
 end=$(date +%s.%N)
 echo "  $CONCURRENT messages in $(python3 -c "print(round($end - $start, 1))") s, stored: $(received "$HTTP_PORT")"
 grep -E '^(VmHWM|VmRSS|RssAnon|RssFile)' "/proc/$BOUNCED_PID/status" | sed 's/^/  /'
+echo "  RssAnon peak (sampled every 0.2 s): $(cat "$WORKDIR/rss-anon-peak") kB"
 }
 
 for part in $PARTS; do
