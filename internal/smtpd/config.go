@@ -50,8 +50,8 @@ type Config struct {
 	MaxConnections      int
 	MaxConnectionsPerIP int
 
-	// MaxErrors is the number of rejected commands a session may collect
-	// before it gets 421 4.7.0 and is closed.
+	// MaxErrors is the number of rejected commands at which a session
+	// gets 421 4.7.0, in place of the last rejection, and is closed.
 	//
 	// NOTE: go-smtp counts unknown and malformed commands on its own and
 	// closes the connection at the fourth, whatever MaxErrors is.

@@ -147,8 +147,8 @@ func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
 		id = nc.id
 	}
 	log := s.log.With("conn_id", id, "remote_addr", remote)
-	_, tls := c.TLSConnectionState()
-	log.Debug("smtp session started", "helo", c.Hostname(), "tls", tls)
+	_, isTLS := c.TLSConnectionState()
+	log.Debug("smtp session started", "helo", c.Hostname(), "tls", isTLS)
 	return &session{server: s, conn: c, remote: remote, log: log}, nil
 }
 

@@ -47,6 +47,21 @@ func startServer(t testing.TB, cfg Config, dir, network, addr string) (*Server, 
 		t.Fatal(err)
 	}
 
+	t.Cleanup(func() { st.Close() })
+	return srv, serveOn(t, srv, network, addr), st
+}
+
+// serveLoopback runs srv on a loopback port until the test ends and
+// returns its address.
+func serveLoopback(t testing.TB, srv *Server) string {
+	t.Helper()
+	return serveOn(t, srv, "tcp", "127.0.0.1:0")
+}
+
+// serveOn runs srv on network and addr until the test ends, then shuts
+// it down, and returns the address it listens on.
+func serveOn(t testing.TB, srv *Server, network, addr string) string {
+	t.Helper()
 	l, err := net.Listen(network, addr)
 	if err != nil {
 		t.Fatal(err)
@@ -56,9 +71,8 @@ func startServer(t testing.TB, cfg Config, dir, network, addr string) (*Server, 
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)
-		st.Close()
 	})
-	return srv, l.Addr().String(), st
+	return l.Addr().String()
 }
 
 // testLogger logs to t, except for a fuzz target, which may not log from
