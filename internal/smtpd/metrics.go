@@ -17,6 +17,7 @@ type metrics struct {
 	connectionsOpen     prometheus.Gauge
 	connectionsRejected *prometheus.CounterVec
 	suspicious          *prometheus.CounterVec
+	keptShort           prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -34,6 +35,10 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "bounced_smtp_suspicious_messages_total",
 			Help: "Stored messages treated as possible backscatter or forgery, by reason: unverified_return_path, multiple_recipients, no_report.",
 		}, []string{"reason"}),
+		keptShort: f.NewCounter(prometheus.CounterOpts{
+			Name: "bounced_smtp_messages_kept_short_total",
+			Help: "Messages cut at min_keep_bytes instead of keep_bytes because max_buffered_bytes was in use.",
+		}),
 	}
 	for _, limit := range []string{"total", "per_ip"} {
 		m.connectionsRejected.WithLabelValues(limit)

@@ -168,8 +168,8 @@ func (s *session) receive(r io.Reader) (*message, error) {
 		return nil, s.dataError(err, size)
 	}
 	if !msg.pooled && size > int64(kept) {
-		s.log.Warn("message kept short, memory budget in use", "kept", kept, "size", size,
-			"max_buffered_bytes", s.server.cfg.MaxBufferedBytes)
+		s.server.metrics.keptShort.Inc()
+		s.log.Info("message kept short, memory budget in use", "kept", kept, "size", size)
 	}
 	return msg, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/store"
@@ -260,7 +261,8 @@ func TestShutdown_ClosesIdleSessionsAtDeadline(t *testing.T) {
 }
 
 func TestData_KeepsMinKeepBytesWhenBudgetInUse(t *testing.T) {
-	addr, st := testServer(t, Config{KeepBytes: 1024, MaxBufferedBytes: 1024, MinKeepBytes: 256})
+	reg := prometheus.NewRegistry()
+	addr, st := testServer(t, Config{KeepBytes: 1024, MaxBufferedBytes: 1024, MinKeepBytes: 256, Registerer: reg})
 	body := "Subject: x\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd\r\n", 40)
 
 	// The first session takes the only full buffer and holds it while
@@ -274,6 +276,14 @@ func TestData_KeepsMinKeepBytesWhenBudgetInUse(t *testing.T) {
 		t.Fatalf("reply while the budget is in use = %q, want 250: no waiting", second)
 	}
 	checkKept(t, st, second, 256)
+	want := `
+# HELP bounced_smtp_messages_kept_short_total Messages cut at min_keep_bytes instead of keep_bytes because max_buffered_bytes was in use.
+# TYPE bounced_smtp_messages_kept_short_total counter
+bounced_smtp_messages_kept_short_total 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "bounced_smtp_messages_kept_short_total"); err != nil {
+		t.Error(err)
+	}
 
 	first.write(body + ".\r\n")
 	checkKept(t, st, first.reply(), 1024)
