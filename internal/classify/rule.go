@@ -51,8 +51,8 @@ type rule struct {
 	codes     []codePattern
 	replies   []int // SMTP reply codes; any one matches
 
-	re       *regexp.Regexp
-	textIDs  []int32 // literal ids of text
+	re         *regexp.Regexp
+	textIDs    []int32 // literal ids of text
 	required   []int32 // literal ids one of which a match of re contains; nil when unknown
 	sufficient []int32 // literal ids any of which proves that re matches
 }
