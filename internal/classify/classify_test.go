@@ -166,6 +166,8 @@ var providerCodeCases = []classifyCase{
 		reason: Blocked, rule: "command-connect-rejected"},
 	{name: "HELO refused with bare reply", in: withCommand(failure("", 550, "550 go away"), "EHLO"),
 		reason: Blocked, rule: "command-connect-reply"},
+	{name: "unknown user at MAIL FROM", in: withCommand(failure("5.0.0", 550, "550 Unknown user bounce@example.org"), "MAIL"),
+		reason: Rejected, rule: "command-mail-user-unknown"},
 	{name: "MAIL FROM refused", in: withCommand(failure("5.0.0", 550, "550 not today"), "MAIL FROM:<bounce@example.org>"),
 		reason: Rejected, rule: "command-mail-rejected"},
 }

@@ -21,8 +21,8 @@ var corpusDir = cmp.Or(os.Getenv("BOUNCED_CORPUS"), "../../../shared/corpus")
 // facts the diagnostic alone does not carry (the failed SMTP command, the
 // reporting MTA), so full agreement is not expected.
 const (
-	minCorpusReasonAgreement   = 0.78
-	minCorpusHardnessAgreement = 0.87
+	minCorpusReasonAgreement   = 0.86
+	minCorpusHardnessAgreement = 0.93
 )
 
 type corpusLabel struct {
