@@ -223,10 +223,17 @@ func (s *RuleSet) Explain(in Input) (Result, Explanation) {
 	return r.result(&f), Explanation{Rule: r.id, Origin: r.origin, Source: r.source, Conditions: r.explain(&f)}
 }
 
+// firstMatch returns the index of the first rule that matches f, or -1.
+// It tries only the candidate rules, in rule order.
 func (s *RuleSet) firstMatch(f *facts) int {
-	for i := range s.rules {
-		if s.rules[i].matches(f) {
-			return i
+	mask := s.candidates(&f.hits)
+	for word, bits := range mask[:(len(s.rules)+63)/64] {
+		for bits != 0 {
+			i := word*64 + bitsTrailingZeros(bits)
+			bits &= bits - 1
+			if s.rules[i].matches(f) {
+				return i
+			}
 		}
 	}
 	return -1

@@ -36,6 +36,8 @@ var kindCases = []classifyCase{
 		reason: Delivered, rule: "kind-delivered"},
 	{name: "relayed action in failure report", in: Input{Kind: KindFailure, Action: "relayed", Status: "2.0.0"},
 		reason: Delivered, rule: "action-delivered"},
+	{name: "expired action", in: Input{Kind: KindFailure, Action: "expired", Diagnostic: "Connection timed out"},
+		reason: Expired, rule: "action-expired"},
 }
 
 var providerCases = []classifyCase{

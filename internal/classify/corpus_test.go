@@ -214,3 +214,27 @@ func corpusInput(rcpt corpusRecipient) Input {
 		Recipient:      rcpt.recipient,
 	}
 }
+
+// BenchmarkClassify_Corpus classifies every labelled corpus diagnostic in
+// turn, a realistic mix of texts and codes.
+func BenchmarkClassify_Corpus(b *testing.B) {
+	var inputs []Input
+	files, _ := filepath.Glob(filepath.Join(corpusDir, "maildir", "bsd", "*.eml"))
+	for _, name := range files {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, rcpt := range extractDSNRecipients(string(raw)) {
+			inputs = append(inputs, corpusInput(rcpt))
+		}
+	}
+	if len(inputs) == 0 {
+		b.Skipf("no corpus diagnostics under %s", corpusDir)
+	}
+
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		Classify(inputs[i%len(inputs)])
+	}
+}

@@ -1,6 +1,9 @@
 package classify
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // maxLiterals bounds the distinct literals of one rule set, so that the
 // set of hits fits a fixed array and Classify allocates nothing for it.
@@ -25,6 +28,17 @@ func (t *literalTable) add(s string) int32 {
 	t.list = append(t.list, s)
 	return id
 }
+
+// maxRules bounds the rules of one rule set, so that the set of candidate
+// rules fits a fixed array.
+const maxRules = 4096
+
+// ruleMask is a set of rule indices.
+type ruleMask [maxRules / 64]uint64
+
+func (m *ruleMask) set(i int32) { m[i>>6] |= 1 << (i & 63) }
+
+func bitsTrailingZeros(x uint64) int { return bits.TrailingZeros64(x) }
 
 // literalSet is the set of literal ids found in one text.
 type literalSet [maxLiterals / 64]uint64

@@ -29,6 +29,13 @@ type RuleSet struct {
 	rules   []rule
 	matcher *literalMatcher
 
+	// ungated are the rules that can match whatever literals a text
+	// holds; gates[id] are the rules that can match only when literal id
+	// occurs, because their text or pattern requires it. Classify tries
+	// just the ungated rules and those whose gate opened.
+	ungated ruleMask
+	gates   [][]int32
+
 	// providerLiterals[p] are the literal ids of the text signals of
 	// provider p, for detectProvider.
 	providerLiterals [][]int32
@@ -304,7 +311,46 @@ func compileSet(rules []rule) (*RuleSet, error) {
 		return nil, err
 	}
 	set.matcher = m
-	return set, nil
+	return set, set.buildGates(len(lits.list))
+}
+
+// buildGates sorts the rules into ungated ones and those gated by the
+// literals they require.
+func (s *RuleSet) buildGates(literals int) error {
+	if len(s.rules) > maxRules {
+		return fmt.Errorf("%d rules, more than the %d supported", len(s.rules), maxRules)
+	}
+	s.gates = make([][]int32, literals)
+	for i := range s.rules {
+		r := &s.rules[i]
+		gate := r.textIDs
+		if gate == nil {
+			gate = r.required
+		}
+		if gate == nil {
+			s.ungated.set(int32(i))
+			continue
+		}
+		for _, id := range gate {
+			s.gates[id] = append(s.gates[id], int32(i))
+		}
+	}
+	return nil
+}
+
+// candidates returns the rules that can match a text holding hits.
+func (s *RuleSet) candidates(hits *literalSet) ruleMask {
+	mask := s.ungated
+	for word, bits := range hits[:(len(s.gates)+63)/64] {
+		for bits != 0 {
+			id := word*64 + bitsTrailingZeros(bits)
+			bits &= bits - 1
+			for _, r := range s.gates[id] {
+				mask.set(r)
+			}
+		}
+	}
+	return mask
 }
 
 // RuleIDs returns the ids of the rules in order, so that per-rule counters
