@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -113,23 +114,36 @@ func LoadRules(path string) (*RuleSet, error) {
 // ParseRules compiles the operator rules in data, read from the file
 // named name, ahead of the embedded rules.
 func ParseRules(name string, data []byte) (*RuleSet, error) {
-	builtin, builtinHints, err := decodeRules(builtinRulesName, builtinRules, nil, false)
+	builtin, err := builtinRuleList()
 	if err != nil {
 		return nil, err
 	}
-	operator, _, err := decodeRules(name, data, builtinHints, true)
+	operator, _, err := decodeRules(name, data, builtin.hints, true)
 	if err != nil {
 		return nil, err
 	}
-	return compileSet(mergeRules(operator, builtin))
+	return compileSet(mergeRules(operator, builtin.rules))
 }
 
+// decodedRules is a decoded, validated, not yet compiled rules file.
+type decodedRules struct {
+	rules []rule
+	hints map[string]string
+}
+
+// builtinRuleList decodes the embedded rules once. Callers must not
+// modify the rules it returns: compileSet works on a copy.
+var builtinRuleList = sync.OnceValues(func() (decodedRules, error) {
+	rules, hints, err := decodeRules(builtinRulesName, builtinRules, nil, false)
+	return decodedRules{rules, hints}, err
+})
+
 var builtinSet = sync.OnceValues(func() (*RuleSet, error) {
-	rules, _, err := decodeRules(builtinRulesName, builtinRules, nil, false)
+	builtin, err := builtinRuleList()
 	if err != nil {
 		return nil, err
 	}
-	return compileSet(rules)
+	return compileSet(builtin.rules)
 })
 
 // mergeRules puts the operator rules first and drops the embedded rules
@@ -298,7 +312,7 @@ func lowerAll(ss []string) []string {
 // matcher they share with provider detection.
 func compileSet(rules []rule) (*RuleSet, error) {
 	var lits literalTable
-	set := &RuleSet{rules: rules, providerLiterals: providerSignalIDs(&lits)}
+	set := &RuleSet{rules: slices.Clone(rules), providerLiterals: providerSignalIDs(&lits)}
 
 	for i := range set.rules {
 		r := &set.rules[i]
