@@ -98,13 +98,13 @@ func explainFile(w io.Writer, c *classify.Classifier, name string) error {
 	fmt.Fprintf(w, "%s: %s, %d recipients\n", name, report.Kind, len(report.Recipients))
 	for i, rcpt := range report.Recipients {
 		in := ingest.ClassifyInput(report, rcpt, events[i].Recipient)
-		result, why := c.Explain(in)
-		writeExplanation(w, in, result, why)
+		result, explanation := c.Explain(in)
+		writeExplanation(w, in, result, explanation)
 	}
 	return nil
 }
 
-func writeExplanation(w io.Writer, in classify.Input, r classify.Result, why classify.Explanation) {
+func writeExplanation(w io.Writer, in classify.Input, r classify.Result, e classify.Explanation) {
 	hardness := "soft"
 	if r.Hard {
 		hardness = "hard"
@@ -115,12 +115,12 @@ func writeExplanation(w io.Writer, in classify.Input, r classify.Result, why cla
 	}
 	fmt.Fprintf(w, "  %s\n    verdict:  %s, %s, policy %s, provider %s\n", in.Recipient, r.Reason, hardness, policy, r.Provider)
 	fmt.Fprintf(w, "    input:    status %q, reply %d, remote MTA %q\n    diagnostic: %q\n", in.Status, in.ReplyCode, in.RemoteMTA, in.Diagnostic)
-	if why.Rule == "" {
+	if e.Rule == "" {
 		fmt.Fprintln(w, "    rule:     none matched")
 		return
 	}
-	fmt.Fprintf(w, "    rule:     %s (%s)\n    source:   %s\n", why.Rule, why.Origin, why.Source)
-	fmt.Fprintf(w, "    because:  %s\n", strings.Join(why.Conditions, "; "))
+	fmt.Fprintf(w, "    rule:     %s (%s)\n    source:   %s\n", e.Rule, e.Origin, e.Source)
+	fmt.Fprintf(w, "    because:  %s\n", strings.Join(e.Conditions, "; "))
 	if r.Hint != "" {
 		fmt.Fprintf(w, "    hint:     %s\n", r.Hint)
 	}

@@ -1,19 +1,16 @@
 // Package classify decides why a delivery failed: the bounce reason, whether
-// the failure is permanent for the address, and, for failures caused by the
-// sender rather than the recipient, which policy was applied.
+// the failure is permanent for the address, which provider rejected it, and,
+// for failures caused by the sender rather than the recipient, which policy
+// was applied and what the sender can do.
 //
 // It works on the facts a report carries (status, reply code, diagnostic
-// text, remote MTA) and depends neither on MIME nor on how the facts were
-// found.
+// text, failed SMTP command, remote MTA, recipient) and depends neither on
+// MIME nor on how the facts were found.
 //
-// The verdict comes from an ordered rule table, first match wins. Its rule
-// families and their sources: report kinds (RFC 3464, RFC 3834, RFC 5965);
-// provider signatures from the providers' postmaster documentation (Cox
-// AUP# and CX codes, Microsoft S3140/S3150, Yahoo TSS codes, Gmail
-// wording); generic wording of blocklists, reverse DNS, SPF/DKIM/DMARC,
-// rate limits, content and mailbox problems as common MTAs phrase them;
-// enhanced status codes (RFC 3463, RFC 7372, RFC 7505 and the registry of
-// RFC 5248); and SMTP reply codes (RFC 5321, RFC 7504).
+// The verdict comes from an ordered list of rules, and the first match
+// wins. The rules are data: rules.yaml, embedded in the binary, documents
+// the format and gives each rule's source. An operator file in the same
+// format goes before the embedded rules and can replace them by id.
 package classify
 
 import "strings"
@@ -125,8 +122,8 @@ type Input struct {
 
 	// Command is the SMTP command the remote MTA rejected: CONNECT (the
 	// greeting), HELO, MAIL, RCPT or DATA, or a phrase that starts with
-	// one such as "RCPT TO:<a@example.org>"; empty when unknown. A
-	// rejection at CONNECT, HELO or MAIL is about the sender, and an
+	// one, such as "RCPT TO:<a@example.org>". It is empty when unknown.
+	// A rejection at CONNECT, HELO or MAIL is about the sender. An
 	// "unknown user" answered to DATA is usually a content filter.
 	Command string
 
@@ -164,12 +161,12 @@ type Result struct {
 //
 // The rules are tried in order and the first that matches decides the
 // reason, hardness, policy kind, hint and rule id. The embedded file puts
-// the report kind first (complaints, auto-replies and delivery notices),
-// then provider signatures and phrases of the diagnostic text, then the
-// enhanced status code, then the SMTP reply code, so that the text
-// outweighs a generic code: "552 5.2.0 sender rejected AUP#POL" is a
-// policy rejection, not a full mailbox. Text matching ignores case and the
-// layout of folded or multi-line replies.
+// the report kind first (complaints, auto-replies and delivery notices).
+// Provider signatures and phrases of the diagnostic text come next, then
+// the enhanced status code, then the SMTP reply code. So the text outweighs
+// a generic code: "552 5.2.0 sender rejected AUP#POL" is a policy
+// rejection, not a full mailbox. Text matching ignores case and the layout
+// of folded or multi-line replies.
 //
 // When in.Status is empty or generic (x.0.0), Classify uses the first
 // enhanced status code found in the diagnostic text instead. When
@@ -202,7 +199,8 @@ func (s *RuleSet) Classify(in Input) Result {
 	return Result{Reason: Undefined, Provider: f.provider}
 }
 
-// Explanation says which rule decided a verdict and why.
+// Explanation is the rule that decided a verdict and the conditions that
+// held.
 type Explanation struct {
 	Rule       string   // the rule's id; empty when no rule matched
 	Origin     string   // file and line of the rule
@@ -220,7 +218,7 @@ func (s *RuleSet) Explain(in Input) (Result, Explanation) {
 		return Result{Reason: Undefined, Provider: f.provider}, Explanation{}
 	}
 	r := &s.rules[i]
-	return r.result(&f), Explanation{Rule: r.id, Origin: r.origin, Source: r.source, Conditions: r.explain(&f)}
+	return r.result(&f), Explanation{Rule: r.id, Origin: r.origin, Source: r.source, Conditions: r.conditionsMet(&f)}
 }
 
 // firstMatch returns the index of the first rule that matches f, or -1.

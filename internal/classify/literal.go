@@ -56,10 +56,10 @@ func (s *literalSet) any(ids []int32) bool {
 	return false
 }
 
-// literalMatcher finds every literal of a table in a text in one pass: an
-// Aho-Corasick automaton (Aho and Corasick, "Efficient string matching",
-// CACM 1975) with a full transition table over the bytes that occur in the
-// literals, so that each text byte costs one table lookup.
+// literalMatcher finds every literal of a table in a text in one pass. It
+// is an Aho-Corasick automaton (Aho and Corasick, "Efficient string
+// matching", CACM 1975) with a full transition table over the bytes that
+// occur in the literals, so each text byte costs one table lookup.
 type literalMatcher struct {
 	class   [256]uint8 // byte to alphabet index; 0 for bytes in no literal
 	width   int        // alphabet size, including class 0

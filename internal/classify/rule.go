@@ -107,11 +107,12 @@ func (r *rule) matches(f *facts) bool {
 	return true
 }
 
-// explain returns the conditions of r as f met them, one phrase each, for
-// `bounced rules test`. It is called only for a rule that matched.
-func (r *rule) explain(f *facts) []string {
-	var why []string
-	add := func(format string, args ...any) { why = append(why, fmt.Sprintf(format, args...)) }
+// conditionsMet returns the conditions of r as f met them, one phrase
+// each, for `bounced rules test`. It is called only for a rule that
+// matched.
+func (r *rule) conditionsMet(f *facts) []string {
+	var met []string
+	add := func(format string, args ...any) { met = append(met, fmt.Sprintf(format, args...)) }
 
 	if len(r.kinds) > 0 {
 		add("kind %q in %q", f.kind, r.kinds)
@@ -143,7 +144,7 @@ func (r *rule) explain(f *facts) []string {
 	if r.re != nil {
 		add("pattern %q matched %q", r.pattern, r.re.FindString(f.text))
 	}
-	return why
+	return met
 }
 
 func (r *rule) result(f *facts) Result {

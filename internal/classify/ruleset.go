@@ -31,9 +31,9 @@ type RuleSet struct {
 	matcher *literalMatcher
 
 	// ungated are the rules that can match whatever literals a text
-	// holds; gates[id] are the rules that can match only when literal id
-	// occurs, because their text or pattern requires it. Classify tries
-	// just the ungated rules and those whose gate opened.
+	// contains. gates[id] are the rules that can match only when literal
+	// id occurs, because their text or pattern requires it. Classify tries
+	// only the ungated rules and those whose gate opened.
 	ungated ruleMask
 	gates   [][]int32
 
