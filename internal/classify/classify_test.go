@@ -545,6 +545,8 @@ func TestParseRules_Errors(t *testing.T) {
 			`ops.yml:6: rule "a": duplicate rule id`},
 		{"bad pattern", "rules:\n  - id: bad-pattern\n    reason: blocked\n    source: test\n    when: {pattern: \"(\"}\n",
 			"ops.yml:2: rule \"bad-pattern\": invalid pattern: error parsing regexp: missing closing ): `(`"},
+		{"disable with conditions", "rules:\n  - id: cox-aup-pol\n    disable: true\n    when: {reply: [552]}\n",
+			`ops.yml:2: rule "cox-aup-pol": a disabling rule has only an id and disable: true`},
 		{"unknown field", "rules:\n  - id: typo\n    reasn: blocked\n",
 			"ops.yml: yaml: unmarshal errors:\n  line 3: field reasn not found in type classify.ruleSpec"},
 	}

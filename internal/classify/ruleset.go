@@ -228,7 +228,8 @@ func (s *ruleSpec) rule(hints map[string]string, operator bool) (rule, error) {
 		if !operator {
 			return rule{}, errors.New("disable is only allowed in an operator rules file")
 		}
-		if s.Reason != "" || s.When.count() > 0 {
+		var conditions rule
+		if s.Reason != "" || s.When.apply(&conditions) != nil || conditions.conditions() > 0 {
 			return rule{}, errors.New("a disabling rule has only an id and disable: true")
 		}
 		return rule{id: s.ID}, nil
@@ -267,15 +268,6 @@ func resolveHint(value string, hints map[string]string) (string, error) {
 		return "", fmt.Errorf("unknown hint %q: define it under hints, or write the hint as a sentence", value)
 	}
 	return hint, nil
-}
-
-func (c *conditionSpec) count() int {
-	n := len(c.Kind) + len(c.Action) + len(c.Command) + len(c.Provider) + len(c.DiagnosticType) +
-		len(c.Status) + len(c.Reply) + len(c.Text)
-	if c.Pattern != "" {
-		n++
-	}
-	return n
 }
 
 func (c *conditionSpec) apply(r *rule) error {
