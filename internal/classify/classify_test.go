@@ -225,6 +225,8 @@ var transactionCases = []classifyCase{
 		reason: FailedSTARTTLS, rule: "starttls-required"},
 	{name: "SMTP AUTH required", in: failure("5.0.0", 550, "550 Unauthenticated senders not allowed"),
 		reason: SecurityError, rule: "smtp-auth-required"},
+	{name: "SES identity not verified", in: failure("5.0.0", 554, "554 Message rejected: Email address is not verified. The following identities failed the check in region US-EAST-1: a@example.org"),
+		reason: NoRelaying, rule: "ses-identity-not-verified"},
 	{name: "relay access denied", in: failure("5.7.1", 554, "554 5.7.1 <a@example.org>: Relay access denied"),
 		reason: NoRelaying, rule: "relay-denied"},
 	{name: "client host rejected", in: failure("4.7.1", 450, "450 4.7.1 <c135.example.net[192.0.2.56]>: Client host rejected: may not be mail exchanger"),
