@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/bounced/bounced/internal/store"
 )
 
 const partnerRules = `rules:
@@ -114,12 +116,14 @@ func TestServe_InvalidRulesFileStopsStart(t *testing.T) {
 	}
 }
 
-// TestServe_HangupReloadsRules reloads the rules with SIGHUP while an SMTP
-// session is open, then again with a broken file, and checks that the
-// session survives and the daemon logs both results.
+// TestServe_HangupReloadsRules reloads a changed rules file with SIGHUP
+// while an SMTP session is open, then a broken one. It checks that the
+// session survives, the daemon logs both results, and the message sent
+// after the reload is classified by the new rule.
 func TestServe_HangupReloadsRules(t *testing.T) {
 	path := writeFile(t, "rules.yml", partnerRules)
-	d := startDaemon(t, t.TempDir(), "-rules.file", path)
+	dataDir := t.TempDir()
+	d := startDaemon(t, dataDir, "-rules.file", path)
 
 	c, err := smtp.Dial(d.smtpAddr)
 	if err != nil {
@@ -130,6 +134,10 @@ func TestServe_HangupReloadsRules(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	changed := strings.ReplaceAll(partnerRules, "local-cox-aup", "local-cox-aup-changed")
+	if err := os.WriteFile(path, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	d.cmd.Process.Signal(syscall.SIGHUP)
 	d.waitLog(t, `msg="rules reloaded"`)
 
@@ -161,6 +169,19 @@ func TestServe_HangupReloadsRules(t *testing.T) {
 		t.Fatalf("QUIT after a failed reload: %v", err)
 	}
 	d.stop(t)
+
+	st, err := store.Open(filepath.Join(dataDir, "bounced.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	events, err := st.EventsByRecipient("carol@cox.net", 0)
+	if err != nil || len(events) != 1 {
+		t.Fatalf("events of carol@cox.net: %d, err %v", len(events), err)
+	}
+	if events[0].Rule != "local-cox-aup-changed" {
+		t.Errorf("event decided by rule %q, want the reloaded local-cox-aup-changed", events[0].Rule)
+	}
 }
 
 // waitLog waits until the daemon's log contains s.
