@@ -122,3 +122,25 @@ func boolString(b bool) string {
 	}
 	return "false"
 }
+
+// BenchmarkAnalyze_PolicyFixtures parses and classifies the policy
+// fixtures in turn: the per-message cost of parse plus classify.
+func BenchmarkAnalyze_PolicyFixtures(b *testing.B) {
+	names, err := filepath.Glob("testdata/policy/*.eml")
+	if err != nil || len(names) == 0 {
+		b.Fatalf("no fixtures: %v", err)
+	}
+	raws := make([][]byte, len(names))
+	for i, name := range names {
+		if raws[i], err = os.ReadFile(name); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, _, err := ingest.Analyze(raws[i%len(raws)], ingest.Envelope{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
