@@ -63,14 +63,15 @@ type daemon struct {
 
 var startedLine = regexp.MustCompile(`msg="bounced started" smtp=(\S+) http=(\S+)`)
 
-// startDaemon runs bounced serve on free loopback ports with dataDir, and
-// returns once it logs that it is listening.
-func startDaemon(t *testing.T, dataDir string) *daemon {
+// startDaemon runs bounced serve on free loopback ports with dataDir and
+// any extra flags, and returns once it logs that it is listening.
+func startDaemon(t *testing.T, dataDir string, extra ...string) *daemon {
 	t.Helper()
 	d := &daemon{exited: make(chan error, 1)}
-	d.cmd = exec.Command(bouncedBin, "serve",
+	args := []string{"serve",
 		"-smtp.listen", "127.0.0.1:0", "-http.listen", "127.0.0.1:0",
-		"-data.dir", dataDir, "-smtp.domains", bounceDomain, "-smtp.hostname", "bounced.test")
+		"-data.dir", dataDir, "-smtp.domains", bounceDomain, "-smtp.hostname", "bounced.test"}
+	d.cmd = exec.Command(bouncedBin, append(args, extra...)...)
 	stderr, err := d.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
