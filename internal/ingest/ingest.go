@@ -56,7 +56,11 @@ func New(st *store.Store, m *Metrics, log *slog.Logger) *Pipeline {
 // disk. A message that cannot be parsed is still stored, with its parse
 // error, and is not an error of Ingest.
 func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receipt, error) {
-	report, events, parseErr := Analyze(raw, env)
+	report, events, timing, parseErr := analyze(raw, env)
+	p.metrics.parseDuration.Observe(timing.parse.Seconds())
+	if parseErr == nil {
+		p.metrics.classifyDuration.Observe(timing.classify.Seconds())
+	}
 
 	msg := &store.Message{
 		Received:   env.Received,
@@ -84,7 +88,7 @@ func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receip
 			receipt.Suppressed++
 		}
 	}
-	p.count(report, events, parseErr)
+	p.count(report, events, env, parseErr)
 	p.logStored(msg, report, events, parseErr)
 	return receipt, nil
 }
@@ -92,11 +96,28 @@ func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receip
 // Analyze parses and classifies raw without storing anything, and returns
 // the events Ingest would store. It is what `bounced parse` prints.
 func Analyze(raw []byte, env Envelope) (*dsn.Report, []store.Event, error) {
+	report, events, _, err := analyze(raw, env)
+	return report, events, err
+}
+
+// timing is the time Analyze spent in each step.
+type timing struct {
+	parse, classify time.Duration
+}
+
+func analyze(raw []byte, env Envelope) (*dsn.Report, []store.Event, timing, error) {
+	var t timing
+	start := time.Now()
 	report, err := parse(raw)
+	t.parse = time.Since(start)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, t, err
 	}
-	return report, recipientEvents(report, env), nil
+
+	start = time.Now()
+	events := recipientEvents(report, env)
+	t.classify = time.Since(start)
+	return report, events, t, nil
 }
 
 // parse runs the parser and turns a panic into an error, so that a parser
