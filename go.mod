@@ -1,6 +1,6 @@
 module github.com/bounced/bounced
 
-go 1.26.7
+go 1.26.0
 
 require (
 	github.com/emersion/go-message v0.18.2
@@ -8,7 +8,7 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/prometheus/client_model v0.6.3
 	github.com/prometheus/common v0.72.1
-	github.com/prometheus/prometheus v0.316.0
+	github.com/prometheus/prometheus v0.310.0
 	go.etcd.io/bbolt v1.5.0
 	go.yaml.in/yaml/v3 v3.0.6
 )

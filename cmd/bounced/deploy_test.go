@@ -92,9 +92,8 @@ func TestDeploy_QueriesUseExposedSeries(t *testing.T) {
 		t.Fatalf("found only %d expressions in the rules and the dashboard", len(exprs))
 	}
 
-	p := parser.NewParser(parser.Options{})
 	for _, e := range exprs {
-		expr, err := p.ParseExpr(expandGrafanaVariables(e.expr))
+		expr, err := parser.ParseExpr(expandGrafanaVariables(e.expr))
 		if err != nil {
 			t.Errorf("%s: invalid PromQL %q: %v", e.source, e.expr, err)
 			continue
