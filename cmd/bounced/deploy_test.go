@@ -260,3 +260,43 @@ func readYAML(t *testing.T, path string, v any) {
 		t.Fatalf("decoding %s: %v", path, err)
 	}
 }
+
+const unitFile = "../../deploy/systemd/bounced.service"
+
+// TestDeploy_SystemdUnit checks the unit's contract and, where
+// systemd-analyze is installed, that systemd accepts every directive.
+func TestDeploy_SystemdUnit(t *testing.T) {
+	raw, err := os.ReadFile(unitFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := string(raw)
+	for _, line := range []string{
+		"User=bounced",
+		"ExecReload=/bin/kill -HUP $MAINPID",
+		"Restart=on-failure",
+		"AmbientCapabilities=CAP_NET_BIND_SERVICE",
+		"CapabilityBoundingSet=CAP_NET_BIND_SERVICE",
+		"NoNewPrivileges=yes",
+		"ProtectSystem=strict",
+		"StateDirectory=bounced",
+	} {
+		if !slices.Contains(strings.Split(unit, "\n"), line) {
+			t.Errorf("unit lacks the line %q", line)
+		}
+	}
+
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("skipping systemd-analyze verify: not installed")
+	}
+	// verify wants ExecStart to exist, so point it at the test binary.
+	unit = strings.ReplaceAll(unit, "/usr/local/bin/bounced", bouncedBin)
+	path := filepath.Join(t.TempDir(), "bounced.service")
+	if err := os.WriteFile(path, []byte(unit), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(analyze, "verify", path).CombinedOutput(); err != nil || len(out) > 0 {
+		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
