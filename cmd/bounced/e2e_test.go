@@ -19,8 +19,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/store"
@@ -183,15 +181,7 @@ func (d *daemon) get(t *testing.T, path string) (int, []byte) {
 // metrics scrapes /metrics and returns the samples by series.
 func (d *daemon) metrics(t *testing.T) map[string]float64 {
 	t.Helper()
-	status, body := d.get(t, "/metrics")
-	if status != http.StatusOK {
-		t.Fatalf("/metrics status %d", status)
-	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(bytes.NewReader(body))
-	if err != nil {
-		t.Fatalf("parsing /metrics: %v", err)
-	}
+	_, families := d.scrape(t)
 	samples := make(map[string]float64)
 	for name, mf := range families {
 		for _, m := range mf.GetMetric() {

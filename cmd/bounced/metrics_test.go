@@ -20,7 +20,13 @@ import (
 // its metric families.
 func exposition(t *testing.T) ([]byte, map[string]*dto.MetricFamily) {
 	t.Helper()
-	d := startDaemon(t, t.TempDir())
+	return startDaemon(t, t.TempDir()).scrape(t)
+}
+
+// scrape returns the text exposition of the daemon's /metrics and its
+// metric families.
+func (d *daemon) scrape(t *testing.T) ([]byte, map[string]*dto.MetricFamily) {
+	t.Helper()
 	status, body := d.get(t, "/metrics")
 	if status != http.StatusOK {
 		t.Fatalf("/metrics status %d", status)

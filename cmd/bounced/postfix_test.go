@@ -25,7 +25,7 @@ import (
 
 // The Postfix test sends one message through a real Postfix to four
 // recipients at remoteDomain. A receiving server of the test's own replies
-// to each as remoteReplies says; Postfix turns the failures into its own
+// to each with the reply remoteReplies gives for it; Postfix turns the failures into its own
 // DSNs and delivers them to bounced at the VERP return path of each
 // recipient.
 const remoteDomain = "remote.test"
@@ -184,7 +184,7 @@ func freePort(t *testing.T) string {
 }
 
 // startReceiver runs the receiving server that Postfix delivers to. It
-// replies to RCPT TO as remoteReplies says and discards accepted mail.
+// replies to RCPT TO with the reply remoteReplies gives for it and discards accepted mail.
 func startReceiver(t *testing.T) string {
 	t.Helper()
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {

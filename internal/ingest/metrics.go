@@ -46,8 +46,8 @@ var FeedbackTypes = []string{"abuse", "auth-failure", "fraud", "not-spam", "viru
 
 // NewMetrics registers the pipeline's series on reg and starts every known
 // label combination at zero. bounceDomains are the domains the SMTP
-// listener accepts; they are the values of the domain label, which stands
-// for the sending domain because each sending domain needs a Return-Path
+// listener accepts, and the values of the domain label. That label stands
+// for the sending domain, because each sending domain needs a Return-Path
 // domain of its own to pass DMARC alignment.
 func NewMetrics(reg prometheus.Registerer, bounceDomains ...string) *Metrics {
 	f := promauto.With(reg)
@@ -161,8 +161,8 @@ func (m *Metrics) domainLabel(rcptTo []string) string {
 		}
 	}
 	// NOTE: the SMTP listener rejects other domains, so only an import of
-	// mail sent elsewhere gets here; it counts under the first domain
-	// rather than create a series outside the closed set.
+	// mail sent elsewhere gets here. It counts under the first domain, so
+	// that no series outside the closed set appears.
 	return m.domains[0]
 }
 

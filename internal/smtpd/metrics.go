@@ -58,7 +58,7 @@ func (m *Metrics) sessionClosed() {
 }
 
 // countReply counts err when it is a rejection, and returns it unchanged
-// so that go-smtp still sees the *smtp.SMTPError it must send as it is.
+// so that go-smtp still receives the *smtp.SMTPError it must send as it is.
 func (m *Metrics) countReply(err error) error {
 	var reply *smtp.SMTPError
 	if m == nil || !errors.As(err, &reply) || reply.Code < 400 {
