@@ -57,15 +57,14 @@ func (m *Metrics) sessionClosed() {
 	}
 }
 
-// countReply counts err when it is a rejection, and returns it unchanged
-// so that go-smtp still receives the *smtp.SMTPError it must send as it is.
-func (m *Metrics) countReply(err error) error {
+// countReply counts the reply a session method returned when it is a
+// rejection: an *smtp.SMTPError with a 4xx or 5xx code.
+func (m *Metrics) countReply(err error) {
 	var reply *smtp.SMTPError
 	if m == nil || !errors.As(err, &reply) || reply.Code < 400 {
-		return err
+		return
 	}
 	m.rejections.WithLabelValues(rejectionLabel(reply.Code)).Inc()
-	return err
 }
 
 func rejectionLabel(code int) string {
