@@ -300,3 +300,69 @@ func TestDeploy_SystemdUnit(t *testing.T) {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
 	}
 }
+
+// TestDeploy_DashboardLayout checks what Grafana needs to import the
+// dashboard and what makes it usable: unique panel ids, a query in every
+// panel, and the provider and sending-domain variables in use.
+func TestDeploy_DashboardLayout(t *testing.T) {
+	raw, err := os.ReadFile(dashboardFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		UID    string `json:"uid"`
+		Panels []struct {
+			ID      int    `json:"id"`
+			Type    string `json:"type"`
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+		Templating struct {
+			List []struct {
+				Name string `json:"name"`
+			} `json:"list"`
+		} `json:"templating"`
+	}
+	if err := json.Unmarshal(raw, &dash); err != nil {
+		t.Fatalf("decoding %s: %v", dashboardFile, err)
+	}
+	if dash.UID == "" {
+		t.Error("dashboard has no uid, so every import makes a new copy")
+	}
+
+	ids := map[int]bool{}
+	uses := map[string]int{}
+	for _, p := range dash.Panels {
+		if ids[p.ID] {
+			t.Errorf("panel id %d used twice", p.ID)
+		}
+		ids[p.ID] = true
+		if p.Type != "row" && len(p.Targets) == 0 {
+			t.Errorf("panel %q has no query", p.Title)
+		}
+		for _, target := range p.Targets {
+			for _, v := range []string{"$provider", "$domain"} {
+				if strings.Contains(target.Expr, v) {
+					uses[v]++
+				}
+			}
+		}
+	}
+
+	var vars []string
+	for _, v := range dash.Templating.List {
+		vars = append(vars, v.Name)
+	}
+	for _, name := range []string{"datasource", "provider", "domain"} {
+		if !slices.Contains(vars, name) {
+			t.Errorf("dashboard lacks the variable %s", name)
+		}
+	}
+	for _, v := range []string{"$provider", "$domain"} {
+		if uses[v] == 0 {
+			t.Errorf("no panel filters by %s", v)
+		}
+	}
+}
