@@ -139,30 +139,7 @@ func ruleExprs(t *testing.T) []promQL {
 // selector of metric that must have label.
 func dashboardExprs(t *testing.T) []promQL {
 	t.Helper()
-	raw, err := os.ReadFile(dashboardFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dash struct {
-		Panels []struct {
-			Title   string `json:"title"`
-			Targets []struct {
-				Expr string `json:"expr"`
-			} `json:"targets"`
-		} `json:"panels"`
-		Templating struct {
-			List []struct {
-				Name string `json:"name"`
-				Type string `json:"type"`
-				// Query is an object for a query variable and a
-				// plugin name for a data source variable.
-				Query json.RawMessage `json:"query"`
-			} `json:"list"`
-		} `json:"templating"`
-	}
-	if err := json.Unmarshal(raw, &dash); err != nil {
-		t.Fatalf("decoding %s: %v", dashboardFile, err)
-	}
+	dash := readDashboard(t)
 
 	var exprs []promQL
 	for _, p := range dash.Panels {
@@ -188,6 +165,41 @@ func dashboardExprs(t *testing.T) []promQL {
 		exprs = append(exprs, promQL{source: "variable " + v.Name, expr: metric + `{` + label + `!=""}`})
 	}
 	return exprs
+}
+
+// dashboard is the part of a Grafana dashboard the tests read.
+type dashboard struct {
+	UID    string `json:"uid"`
+	Panels []struct {
+		ID      int    `json:"id"`
+		Type    string `json:"type"`
+		Title   string `json:"title"`
+		Targets []struct {
+			Expr string `json:"expr"`
+		} `json:"targets"`
+	} `json:"panels"`
+	Templating struct {
+		List []struct {
+			Name string `json:"name"`
+			Type string `json:"type"`
+			// Query is an object for a query variable and a plugin
+			// name for a data source variable.
+			Query json.RawMessage `json:"query"`
+		} `json:"list"`
+	} `json:"templating"`
+}
+
+func readDashboard(t *testing.T) dashboard {
+	t.Helper()
+	raw, err := os.ReadFile(dashboardFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash dashboard
+	if err := json.Unmarshal(raw, &dash); err != nil {
+		t.Fatalf("decoding %s: %v", dashboardFile, err)
+	}
+	return dash
 }
 
 // parseLabelValues splits Grafana's label_values(metric, label).
@@ -305,29 +317,7 @@ func TestDeploy_SystemdUnit(t *testing.T) {
 // dashboard and what makes it usable: unique panel ids, a query in every
 // panel, and the provider and sending-domain variables in use.
 func TestDeploy_DashboardLayout(t *testing.T) {
-	raw, err := os.ReadFile(dashboardFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dash struct {
-		UID    string `json:"uid"`
-		Panels []struct {
-			ID      int    `json:"id"`
-			Type    string `json:"type"`
-			Title   string `json:"title"`
-			Targets []struct {
-				Expr string `json:"expr"`
-			} `json:"targets"`
-		} `json:"panels"`
-		Templating struct {
-			List []struct {
-				Name string `json:"name"`
-			} `json:"list"`
-		} `json:"templating"`
-	}
-	if err := json.Unmarshal(raw, &dash); err != nil {
-		t.Fatalf("decoding %s: %v", dashboardFile, err)
-	}
+	dash := readDashboard(t)
 	if dash.UID == "" {
 		t.Error("dashboard has no uid, so every import makes a new copy")
 	}
