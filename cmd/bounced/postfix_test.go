@@ -373,10 +373,14 @@ func (p *postfixInstance) maillog() string {
 // its own return path, from+local=domain@domain, and sends each DSN there.
 func (p *postfixInstance) submitVERP(t *testing.T, from string, rcpts []string) {
 	t.Helper()
-	conn, err := textproto.Dial("tcp", p.smtpAddr)
-	if err != nil {
-		t.Fatalf("dialing postfix: %v\n%s", err, p.maillog())
-	}
+	// master may still be binding its listener when `postfix start`
+	// returns.
+	var conn *textproto.Conn
+	waitUntil(t, 10*time.Second, p.maillog, func() bool {
+		var err error
+		conn, err = textproto.Dial("tcp", p.smtpAddr)
+		return err == nil
+	})
 	defer conn.Close()
 
 	step := func(code int, format string, args ...any) {
