@@ -24,10 +24,10 @@ import (
 )
 
 // The Postfix test sends one message through a real Postfix to four
-// recipients at remoteDomain. A receiving server of the test's own replies
-// to each with the reply remoteReplies gives for it; Postfix turns the failures into its own
-// DSNs and delivers them to bounced at the VERP return path of each
-// recipient.
+// recipients at remoteDomain. A receiving server of the test's own gives
+// each the reply that remoteReplies maps it to. Postfix turns the failures
+// into its own DSNs and delivers them to bounced at the VERP return path
+// of each recipient.
 const remoteDomain = "remote.test"
 
 // remoteReplies maps the local part of each recipient to the receiving
@@ -66,6 +66,12 @@ func TestPostfix_DSNsToBounced(t *testing.T) {
 		checkSuppressed(t, d, "bob@"+remoteDomain, false)
 		checkSuppressed(t, d, "carol@"+remoteDomain, false)
 		checkSuppressed(t, d, "dave@"+remoteDomain, false)
+
+		_, body := d.get(t, "/api/v1/suppressions/alice@"+remoteDomain)
+		var sup store.Suppression
+		if err := json.Unmarshal(body, &sup); err != nil || sup.Reason != "userunknown" {
+			t.Errorf("suppression of alice = %s (%v), want reason userunknown", body, err)
+		}
 	})
 	t.Run("PrometheusSeesPolicyRejection", func(t *testing.T) {
 		query := `sum(increase(bounced_bounces_total{policy="aup",reason="policyviolation",hardness="soft"}[5m]))`
