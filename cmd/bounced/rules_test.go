@@ -25,7 +25,7 @@ const partnerRules = `rules:
       text: ["aup#pol"]
 `
 
-func writeFile(t *testing.T, name, content string) string {
+func writeTempFile(t *testing.T, name, content string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
@@ -41,7 +41,7 @@ func runCommand(args ...string) (code int, stdout, stderr string) {
 }
 
 func TestRulesCheck_Valid(t *testing.T) {
-	path := writeFile(t, "rules.yml", partnerRules)
+	path := writeTempFile(t, "rules.yml", partnerRules)
 	code, stdout, stderr := runCommand("rules", "check", path)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
@@ -52,7 +52,7 @@ func TestRulesCheck_Valid(t *testing.T) {
 }
 
 func TestRulesCheck_InvalidNamesFileLineAndRule(t *testing.T) {
-	path := writeFile(t, "rules.yml", partnerRules+"  - id: second\n    reason: mailboxfull\n    hardness: sometimes\n    source: x\n    when: {reply: [552]}\n")
+	path := writeTempFile(t, "rules.yml", partnerRules+"  - id: second\n    reason: mailboxfull\n    hardness: sometimes\n    source: x\n    when: {reply: [552]}\n")
 	code, _, stderr := runCommand("rules", "check", path)
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
@@ -83,7 +83,7 @@ func TestRulesTest_ShowsRuleAndConditions(t *testing.T) {
 }
 
 func TestRulesTest_OperatorFileOverrides(t *testing.T) {
-	path := writeFile(t, "rules.yml", partnerRules)
+	path := writeTempFile(t, "rules.yml", partnerRules)
 	code, stdout, stderr := runCommand("rules", "test", "-rules", path, "testdata/cox-aup.eml")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
@@ -104,7 +104,7 @@ func TestRulesTest_MissingFile(t *testing.T) {
 }
 
 func TestServe_InvalidRulesFileStopsStart(t *testing.T) {
-	path := writeFile(t, "rules.yml", "rules:\n  - id: x\n    reason: nope\n    source: x\n    when: {reply: [550]}\n")
+	path := writeTempFile(t, "rules.yml", "rules:\n  - id: x\n    reason: nope\n    source: x\n    when: {reply: [550]}\n")
 	var stderr bytes.Buffer
 	code := run([]string{"serve", "-smtp.listen", "127.0.0.1:0", "-http.listen", "127.0.0.1:0",
 		"-data.dir", t.TempDir(), "-rules.file", path}, &bytes.Buffer{}, &stderr)
@@ -121,7 +121,7 @@ func TestServe_InvalidRulesFileStopsStart(t *testing.T) {
 // session survives, the daemon logs both results, and the message sent
 // after the reload is classified by the new rule.
 func TestServe_HangupReloadsRules(t *testing.T) {
-	path := writeFile(t, "rules.yml", partnerRules)
+	path := writeTempFile(t, "rules.yml", partnerRules)
 	dataDir := t.TempDir()
 	d := startDaemon(t, dataDir, "-rules.file", path)
 

@@ -150,7 +150,8 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer closeStore(st, log)
 
 	reg := newRegistry()
-	pipeline := ingest.New(st, ingest.NewMetrics(reg), log.With("component", "ingest"))
+	reg.MustRegister(ingest.NewSuppressionCollector(st))
+	pipeline := ingest.New(st, ingest.NewMetrics(reg, cfg.SMTP.Domains...), log.With("component", "ingest"))
 	pipeline.UseClassifier(classifier)
 
 	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)
@@ -166,6 +167,7 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	smtpServer := smtpd.New(smtpd.Config{
 		Hostname: hostname(cfg.SMTP.Hostname),
 		Domains:  cfg.SMTP.Domains,
+		Metrics:  smtpd.NewMetrics(reg),
 	}, pipeline, log.With("component", "smtpd"))
 	httpServer := &http.Server{
 		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, reg, log.With("component", "http")),
@@ -248,13 +250,14 @@ func closeStore(st *store.Store, log *slog.Logger) {
 	log.Info("database closed", "db", path)
 }
 
-// newRegistry returns a registry with the Go runtime and process
-// collectors, to which the pipeline adds its own series.
+// newRegistry returns a registry with the Go runtime, process and build
+// information collectors, to which the parts add their own series.
 func newRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newBuildInfo(),
 	)
 	return reg
 }

@@ -63,7 +63,11 @@ func (p *Pipeline) UseClassifier(c *classify.Classifier) {
 // disk. A message that cannot be parsed is still stored, with its parse
 // error, and is not an error of Ingest.
 func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receipt, error) {
-	report, events, parseErr := AnalyzeWith(raw, env, p.classifier)
+	report, events, timing, parseErr := analyze(raw, env, p.classifier)
+	p.metrics.parseDuration.Observe(timing.parse.Seconds())
+	if parseErr == nil {
+		p.metrics.classifyDuration.Observe(timing.classify.Seconds())
+	}
 
 	msg := &store.Message{
 		Received:   env.Received,
@@ -91,7 +95,7 @@ func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receip
 			receipt.Suppressed++
 		}
 	}
-	p.count(report, events, parseErr)
+	p.count(report, events, env, parseErr)
 	p.logStored(msg, report, events, parseErr)
 	return receipt, nil
 }
@@ -105,11 +109,28 @@ func Analyze(raw []byte, env Envelope) (*dsn.Report, []store.Event, error) {
 // AnalyzeWith is Analyze with the rules of c; a nil c means the embedded
 // rules. The events are in the order of report.Recipients.
 func AnalyzeWith(raw []byte, env Envelope, c *classify.Classifier) (*dsn.Report, []store.Event, error) {
+	report, events, _, err := analyze(raw, env, c)
+	return report, events, err
+}
+
+// timing is the time Analyze spent in each step.
+type timing struct {
+	parse, classify time.Duration
+}
+
+func analyze(raw []byte, env Envelope, c *classify.Classifier) (*dsn.Report, []store.Event, timing, error) {
+	var t timing
+	start := time.Now()
 	report, err := parse(raw)
+	t.parse = time.Since(start)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, t, err
 	}
-	return report, recipientEvents(report, env, c), nil
+
+	start = time.Now()
+	events := recipientEvents(report, env, c)
+	t.classify = time.Since(start)
+	return report, events, t, nil
 }
 
 // parse runs the parser and turns a panic into an error, so that a parser
