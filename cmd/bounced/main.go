@@ -7,6 +7,9 @@
 //	bounced serve [flags]     run the daemon
 //	bounced parse FILE...     print the parsed, classified result of each file
 //	bounced verp encode|decode  make or read VERP return paths
+//	bounced rules check FILE  validate an operator rules file
+//	bounced rules test [-rules FILE] FILE.eml...
+//	                          show which rule decided each recipient and why
 //
 // Run a subcommand with -h for its flags.
 package main
@@ -35,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return parseFiles(args[1:], stdout, stderr)
 	case "verp":
 		return verpCommand(args[1:], stdout, stderr)
+	case "rules":
+		return rulesCommand(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return 0
@@ -52,6 +57,7 @@ Commands:
   serve      run the daemon: SMTP listener, HTTP API and metrics
   parse      parse and classify bounce files, one JSON line per recipient
   verp       encode or decode VERP return paths, signed when a key is set
+  rules      check an operator rules file, or show which rule fires for a bounce
 
 Run "bounced COMMAND -h" for the flags of a command.
 `)

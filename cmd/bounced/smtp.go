@@ -45,7 +45,7 @@ func newSMTPServer(c config.SMTP, ing smtpd.Ingester, reg prometheus.Registerer,
 		TLSKeyFile:          c.TLSKeyFile,
 		LMTP:                c.LMTP,
 		VERPKeys:            keys,
-		Registerer:          reg,
+		Metrics:             smtpd.NewMetrics(reg),
 	}, ing, log)
 }
 

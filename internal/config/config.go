@@ -23,8 +23,9 @@ import (
 
 // Config is the whole configuration.
 type Config struct {
-	SMTP SMTP `yaml:"smtp"`
-	HTTP HTTP `yaml:"http"`
+	SMTP     SMTP     `yaml:"smtp"`
+	HTTP     HTTP     `yaml:"http"`
+	Classify Classify `yaml:"classify"`
 
 	// DataDir is the directory of the database.
 	DataDir string `yaml:"data_dir"`

@@ -3,8 +3,6 @@ package smtpd
 import (
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/bounced/bounced/internal/verp"
 )
 
@@ -88,9 +86,9 @@ type Config struct {
 	// to a signed VERP address that verifies may suppress its recipient.
 	VERPKeys verp.Keys
 
-	// Registerer receives the listener's metrics; nil keeps them
-	// unregistered.
-	Registerer prometheus.Registerer
+	// Metrics counts sessions, rejections and suspicious messages; nil
+	// counts nothing.
+	Metrics *Metrics
 }
 
 // Defaults for Config.

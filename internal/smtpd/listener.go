@@ -57,7 +57,7 @@ func (l *listener) admit(nc net.Conn) (*conn, bool) {
 	}
 	if limit != "" {
 		l.mu.Unlock()
-		l.server.metrics.connectionsRejected.WithLabelValues(limit).Inc()
+		l.server.metrics.connectionRejected(limit)
 		l.server.log.Warn("connection rejected", "remote_addr", nc.RemoteAddr().String(), "limit", limit)
 		go rejectConn(nc)
 		return nil, false
@@ -68,7 +68,7 @@ func (l *listener) admit(nc net.Conn) (*conn, bool) {
 	l.perIP[ip]++
 	l.mu.Unlock()
 
-	l.server.metrics.connectionsOpen.Inc()
+	l.server.metrics.sessionOpened()
 	return c, true
 }
 
@@ -85,7 +85,7 @@ func (l *listener) release(c *conn) {
 		delete(l.perIP, c.ip)
 	}
 	l.mu.Unlock()
-	l.server.metrics.connectionsOpen.Dec()
+	l.server.metrics.sessionClosed()
 }
 
 // closeAll closes every connection still open and returns how many there

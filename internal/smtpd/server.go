@@ -32,7 +32,7 @@ type Server struct {
 	cfg      Config
 	ingester Ingester
 	log      *slog.Logger
-	metrics  *metrics
+	metrics  *Metrics
 	buffers  *bufferPool
 	cert     atomic.Pointer[tls.Certificate]
 	nextConn atomic.Uint64
@@ -49,7 +49,7 @@ func New(cfg Config, ing Ingester, log *slog.Logger) (*Server, error) {
 		cfg:      cfg,
 		ingester: ing,
 		log:      log,
-		metrics:  newMetrics(cfg.Registerer),
+		metrics:  cfg.Metrics,
 		buffers:  newBufferPool(cfg.KeepBytes, cfg.MinKeepBytes, cfg.MaxBufferedBytes),
 	}
 

@@ -73,12 +73,14 @@ type message struct {
 	abandoned bool
 }
 
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+func (s *session) Mail(from string, _ *smtp.MailOptions) (err error) {
+	defer func() { s.server.metrics.countReply(err) }()
 	s.from = from
 	return nil
 }
 
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) (err error) {
+	defer func() { s.server.metrics.countReply(err) }()
 	_, domain, ok := strings.Cut(to, "@")
 	if !ok || domain == "" {
 		s.log.Info("recipient rejected", "recipient", to, "err", "no domain")
@@ -110,7 +112,8 @@ func (s *session) reject(reply *smtp.SMTPError) error {
 
 // Data reads the message and replies 250 only after the ingest pipeline
 // has committed it.
-func (s *session) Data(r io.Reader) error {
+func (s *session) Data(r io.Reader) (err error) {
+	defer func() { s.server.metrics.countReply(err) }()
 	msg, err := s.receive(r)
 	if err != nil {
 		return err
@@ -149,6 +152,7 @@ func (s *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
 		if err == nil {
 			err = storedReply(receipt)
 		}
+		s.server.metrics.countReply(err)
 		status.SetStatus(rcpt, err)
 	}
 	return nil
@@ -168,7 +172,7 @@ func (s *session) receive(r io.Reader) (*message, error) {
 		return nil, s.dataError(err, size)
 	}
 	if !msg.pooled && size > int64(kept) {
-		s.server.metrics.keptShort.Inc()
+		s.server.metrics.messageKeptShort()
 		s.log.Info("message kept short, memory budget in use", "kept", kept, "size", size)
 	}
 	return msg, nil
@@ -227,8 +231,8 @@ func (s *session) release(msg *message) {
 }
 
 // envelope builds the ingest envelope, with the trust the VERP signatures
-// and the recipient count give, and the reason the message is suspicious
-// or "".
+// and the recipient count give, and the cause for suspicion of the
+// message or "".
 func (s *session) envelope(msg *message, rcpt []string) (ingest.Envelope, string) {
 	env := ingest.Envelope{
 		RemoteAddr: s.remote,
@@ -266,9 +270,9 @@ func verifiedRecipient(keys verp.Keys, rcpt []string) string {
 
 // suspect counts and logs a message that looks like backscatter or a
 // forgery, with the client address.
-func (s *session) suspect(reason string, msgID uint64) {
-	s.server.metrics.suspicious.WithLabelValues(reason).Inc()
-	s.log.Warn("suspicious message stored", "reason", reason, "msg_id", msgID, "mail_from", s.from, "rcpt_to", s.rcpt)
+func (s *session) suspect(cause string, msgID uint64) {
+	s.server.metrics.suspect(cause)
+	s.log.Warn("suspicious message stored", "cause", cause, "msg_id", msgID, "mail_from", s.from, "rcpt_to", s.rcpt)
 }
 
 func (s *session) Reset() {

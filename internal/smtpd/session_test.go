@@ -262,7 +262,7 @@ func TestShutdown_ClosesIdleSessionsAtDeadline(t *testing.T) {
 
 func TestData_KeepsMinKeepBytesWhenBudgetInUse(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	addr, st := testServer(t, Config{KeepBytes: 1024, MaxBufferedBytes: 1024, MinKeepBytes: 256, Registerer: reg})
+	addr, st := testServer(t, Config{KeepBytes: 1024, MaxBufferedBytes: 1024, MinKeepBytes: 256, Metrics: NewMetrics(reg)})
 	body := "Subject: x\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd\r\n", 40)
 
 	// The first session takes the only full buffer and holds it while
