@@ -1,15 +1,8 @@
 package main
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,41 +12,14 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"github.com/bounced/bounced/internal/testcert"
 	"github.com/bounced/bounced/internal/verp"
 )
-
-// writeTestCert writes a self-signed certificate and its key for
-// localhost into dir.
-func writeTestCert(t *testing.T, dir string) (certFile, keyFile string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
-	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
-	return certFile, keyFile
-}
 
 func TestServe_SignedVERPAndTLSReload(t *testing.T) {
 	const key = "0123456789abcdef"
 	dir := t.TempDir()
-	certFile, keyFile := writeTestCert(t, dir)
+	certFile, keyFile := testcert.Write(t, dir, 1)
 	cfgFile := filepath.Join(dir, "bounced.yml")
 	cfg := fmt.Sprintf("smtp:\n  tls_cert_file: %s\n  tls_key_file: %s\n  verp_keys: [%q]\n", certFile, keyFile, key)
 	if err := os.WriteFile(cfgFile, []byte(cfg), 0o600); err != nil {

@@ -1,58 +1,14 @@
 package smtpd
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
-	"math/big"
 	"os"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/bounced/bounced/internal/testcert"
 )
-
-// writeCert writes a self-signed certificate for localhost with serial to
-// cert.pem and key.pem in dir.
-func writeCert(t *testing.T, dir string, serial int64) (certFile, keyFile string) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(serial),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		DNSNames:     []string{"localhost"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, err := x509.MarshalECPrivateKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	writePEM(t, certFile, "CERTIFICATE", der)
-	writePEM(t, keyFile, "EC PRIVATE KEY", keyDER)
-	return certFile, keyFile
-}
-
-func writePEM(t *testing.T, path, kind string, der []byte) {
-	t.Helper()
-	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // startTLS runs STARTTLS with cfg and returns the serial of the server's
 // certificate.
@@ -73,7 +29,7 @@ func startTLS(t *testing.T, addr string, cfg *tls.Config) (int64, error) {
 
 func TestSTARTTLS_ReloadAndMinVersion(t *testing.T) {
 	dir := t.TempDir()
-	certFile, keyFile := writeCert(t, dir, 1)
+	certFile, keyFile := testcert.Write(t, dir, 1)
 	srv, addr, _ := startServer(t, Config{TLSCertFile: certFile, TLSKeyFile: keyFile}, t.TempDir(), "tcp", "127.0.0.1:0")
 
 	client := &tls.Config{InsecureSkipVerify: true}
@@ -86,7 +42,7 @@ func TestSTARTTLS_ReloadAndMinVersion(t *testing.T) {
 		t.Error("STARTTLS with TLS 1.1 succeeded, want TLS 1.2 at least")
 	}
 
-	writeCert(t, dir, 2)
+	testcert.Write(t, dir, 2)
 	if err := srv.ReloadTLS(); err != nil {
 		t.Fatalf("ReloadTLS: %v", err)
 	}
