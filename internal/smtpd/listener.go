@@ -13,6 +13,11 @@ import (
 // limit, so that a peer that does not read cannot stall the accept loop.
 const rejectTimeout = 5 * time.Second
 
+// maxRejecting is the number of 421 replies being written at once. Past
+// it, a connection over a limit is closed without a reply, so that a
+// connection flood cannot pile up goroutines.
+const maxRejecting = 64
+
 // listener enforces the connection limits and records the connections it
 // accepted, so that shutdown can close those still open at its deadline:
 // go-smtp's Close does nothing once Shutdown has begun.
@@ -20,13 +25,20 @@ type listener struct {
 	net.Listener
 	server *Server
 
-	mu    sync.Mutex
-	conns map[*conn]struct{}
-	perIP map[string]int
+	mu        sync.Mutex
+	conns     map[*conn]struct{}
+	perIP     map[string]int
+	rejecting chan struct{}
 }
 
 func (s *Server) newListener(l net.Listener) *listener {
-	return &listener{Listener: l, server: s, conns: make(map[*conn]struct{}), perIP: make(map[string]int)}
+	return &listener{
+		Listener:  l,
+		server:    s,
+		conns:     make(map[*conn]struct{}),
+		perIP:     make(map[string]int),
+		rejecting: make(chan struct{}, maxRejecting),
+	}
 }
 
 // Accept returns the next connection within the limits. Connections past
@@ -59,7 +71,7 @@ func (l *listener) admit(nc net.Conn) (*conn, bool) {
 		l.mu.Unlock()
 		l.server.metrics.connectionRejected(limit)
 		l.server.log.Warn("connection rejected", "remote_addr", nc.RemoteAddr().String(), "limit", limit)
-		go rejectConn(nc)
+		l.reject(nc)
 		return nil, false
 	}
 
@@ -72,10 +84,20 @@ func (l *listener) admit(nc net.Conn) (*conn, bool) {
 	return c, true
 }
 
-func rejectConn(nc net.Conn) {
-	nc.SetWriteDeadline(time.Now().Add(rejectTimeout))
-	io.WriteString(nc, "421 4.7.0 Too many connections, try again later\r\n")
-	nc.Close()
+// reject sends 421 4.7.0 and closes nc, in the background.
+func (l *listener) reject(nc net.Conn) {
+	select {
+	case l.rejecting <- struct{}{}:
+	default:
+		nc.Close()
+		return
+	}
+	go func() {
+		defer func() { <-l.rejecting }()
+		nc.SetWriteDeadline(time.Now().Add(rejectTimeout))
+		io.WriteString(nc, "421 4.7.0 Too many connections, try again later\r\n")
+		nc.Close()
+	}()
 }
 
 func (l *listener) release(c *conn) {
