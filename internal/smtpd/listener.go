@@ -29,6 +29,11 @@ type listener struct {
 	conns     map[*conn]struct{}
 	perIP     map[string]int
 	rejecting chan struct{}
+
+	// lastRejectLog (Unix nanoseconds) and unlogged rate-limit the log of
+	// rejected connections to a line a second.
+	lastRejectLog atomic.Int64
+	unlogged      atomic.Int64
 }
 
 func (s *Server) newListener(l net.Listener) *listener {
@@ -70,7 +75,7 @@ func (l *listener) admit(nc net.Conn) (*conn, bool) {
 	if limit != "" {
 		l.mu.Unlock()
 		l.server.metrics.connectionRejected(limit)
-		l.server.log.Warn("connection rejected", "remote_addr", nc.RemoteAddr().String(), "limit", limit)
+		l.logRejected(nc, limit)
 		l.reject(nc)
 		return nil, false
 	}
@@ -82,6 +87,19 @@ func (l *listener) admit(nc net.Conn) (*conn, bool) {
 
 	l.server.metrics.sessionOpened()
 	return c, true
+}
+
+// logRejected logs a rejected connection, at most once a second, with
+// the number of rejections left out of the log since the previous line.
+func (l *listener) logRejected(nc net.Conn, limit string) {
+	now := time.Now().UnixNano()
+	last := l.lastRejectLog.Load()
+	if now-last < int64(time.Second) || !l.lastRejectLog.CompareAndSwap(last, now) {
+		l.unlogged.Add(1)
+		return
+	}
+	l.server.log.Warn("connection rejected", "remote_addr", nc.RemoteAddr().String(), "limit", limit,
+		"rejected_since_last_log", l.unlogged.Swap(0))
 }
 
 // reject sends 421 4.7.0 and closes nc, in the background.
