@@ -6,6 +6,7 @@
 //
 //	bounced serve [flags]     run the daemon
 //	bounced parse FILE...     print the parsed, classified result of each file
+//	bounced eval [flags] DIR  score parse and classify against a labels file
 //
 // Run a subcommand with -h for its flags.
 package main
@@ -32,6 +33,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stderr)
 	case "parse":
 		return parseFiles(args[1:], stdout, stderr)
+	case "eval":
+		return evalCommand(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return 0
@@ -48,6 +51,7 @@ func usage(w io.Writer) {
 Commands:
   serve      run the daemon: SMTP listener, HTTP API and metrics
   parse      parse and classify bounce files, one JSON line per recipient
+  eval       score parse and classify on a folder of .eml files against labels
 
 Run "bounced COMMAND -h" for the flags of a command.
 `)
