@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"net/textproto"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -14,7 +15,7 @@ import (
 // returned headers, into Report.Original. The first such part wins. Only
 // the header is read, so a large returned body costs nothing here.
 func (p *parser) readOriginal(body io.Reader) {
-	if p.report.Original != (Original{}) {
+	if p.haveOriginal {
 		return
 	}
 
@@ -27,7 +28,8 @@ func (p *parser) readOriginal(body io.Reader) {
 	if len(blocks) == 0 {
 		return
 	}
-	p.report.Original = parseOriginal(mail.Header{Header: message.Header{Header: blocks[0]}})
+	p.haveOriginal = true
+	p.report.Original = parseOriginal(mail.Header{Header: message.Header{Header: blocks[0]}}, p.opts.ExtraHeaders)
 }
 
 // readHeaderSection reads up to the blank line that ends a header
@@ -60,7 +62,7 @@ func readHeaderSection(body io.Reader) ([]byte, error) {
 
 // parseOriginal picks the fields of the original message that tie a
 // bounce back to what was sent.
-func parseOriginal(h mail.Header) Original {
+func parseOriginal(h mail.Header, extra []string) Original {
 	o := Original{
 		MessageID: parseMessageID(h.Get("Message-Id")),
 		From:      firstAddress(h, "From"),
@@ -68,6 +70,20 @@ func parseOriginal(h mail.Header) Original {
 	}
 	o.Subject, _ = h.Text("Subject")
 	o.Date = parseDate(h.Get("Date"))
+
+	for _, key := range extra {
+		if !h.Has(key) {
+			continue
+		}
+		if o.Headers == nil {
+			o.Headers = make(map[string]string, len(extra))
+		}
+		v, err := h.Text(key)
+		if err != nil {
+			v = h.Get(key)
+		}
+		o.Headers[textproto.CanonicalMIMEHeaderKey(key)] = strings.TrimSpace(v)
+	}
 	return o
 }
 

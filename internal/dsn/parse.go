@@ -72,6 +72,18 @@ var errEmpty = errors.New("dsn: empty message")
 // cannot be read, or, as a last resort, when parsing panics. It is safe
 // for concurrent use.
 func Parse(raw []byte) (report *Report, err error) {
+	return ParseWithOptions(raw, Options{})
+}
+
+// Options adjust what ParseWithOptions extracts.
+type Options struct {
+	// ExtraHeaders names header fields of the original message, such as
+	// X-Campaign-ID, to keep in Original.Headers. Matching ignores case.
+	ExtraHeaders []string
+}
+
+// ParseWithOptions is Parse with options.
+func ParseWithOptions(raw []byte, opts Options) (report *Report, err error) {
 	defer func() {
 		// NOTE: a last resort; the fuzz target calls parse directly so
 		// that a panic still fails it.
@@ -80,7 +92,7 @@ func Parse(raw []byte) (report *Report, err error) {
 		}
 	}()
 
-	return parse(raw)
+	return parseOptions(raw, opts)
 }
 
 // parser holds the state of one Parse call.
@@ -92,29 +104,52 @@ type parser struct {
 	// collected in complained until the original's To is known.
 	complaint  bool
 	complained []string
+
+	opts         Options
+	haveOriginal bool // set by the first returned header read
+
+	// text is the decoded body of the first text part, the prose of a
+	// plain-text bounce; textIsPlain tells text/plain from text/html.
+	text        []byte
+	textIsPlain bool
+
+	// kind, when set by a plain-text format, overrides the kind the
+	// recipients' Actions give.
+	kind Kind
 }
 
 func parse(raw []byte) (*Report, error) {
+	return parseOptions(raw, Options{})
+}
+
+func parseOptions(raw []byte, opts Options) (*Report, error) {
 	data, truncated := normalizeLineEndings(raw, MaxInputBytes)
 	data = skipMboxFromLine(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errEmpty
 	}
 
-	opts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
-	root, err := message.ReadWithOptions(bytes.NewReader(data), opts)
+	readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
+	root, err := message.ReadWithOptions(bytes.NewReader(data), readOpts)
 	if err != nil && !isSoftError(err) {
 		return nil, fmt.Errorf("dsn: read message header: %w", err)
 	}
 
-	p := &parser{report: &Report{Kind: KindNotBounce, Truncated: truncated}}
+	p := &parser{report: &Report{Kind: KindNotBounce, Truncated: truncated}, opts: opts}
 	p.warn(err)
 	mediaType, _, _ := root.Header.ContentType()
 	p.walk(root, 0)
 	if mediaType == "multipart/report" && len(p.report.Recipients) == 0 && !p.complaint {
 		p.readEmbeddedStatus(data)
 	}
-	p.decideKind(root.Header)
+
+	summary := summarizeHeader(root.Header)
+	if len(p.report.Recipients) == 0 && !p.complaint {
+		p.readPlainBounce(root.Header, summary)
+	} else {
+		p.completeFromText()
+	}
+	p.decideKind(root.Header, summary)
 
 	return p.report, nil
 }
@@ -200,22 +235,27 @@ func (p *parser) readPart(mediaType string, body io.Reader) {
 	case "message/rfc822", "message/global",
 		"text/rfc822-headers", "message/global-headers":
 		p.readOriginal(body)
+	case "text/plain", "text/html", "":
+		p.readText(mediaType, body)
 	}
 }
 
 // decideKind sets the report's Kind once all parts have been read.
-func (p *parser) decideKind(h message.Header) {
+func (p *parser) decideKind(h message.Header, s *headerSummary) {
 	r := p.report
 	switch {
 	case p.complaint:
 		r.Kind = KindComplaint
 		p.addComplainedRecipients()
+	case p.kind != "" && len(r.Recipients) > 0:
+		r.Kind = p.kind
+	case len(r.Recipients) > 0 && isAutoReplyText(h, s):
+		// A vacation notice quoting the address it answers for.
+		r.Kind, r.Recipients = KindAutoReply, nil
+		p.addAutoReplySender(h)
 	case len(r.Recipients) > 0:
 		r.Kind = kindFromActions(r.Recipients)
-	// TODO: recognise the plain-text bounce formats of Exim, qmail,
-	// Sendmail, Exchange and the big providers here, before a message
-	// is taken for an auto-reply or for no bounce at all.
-	case isAutoReply(h):
+	case isAutoReply(h) || isAutoReplyText(h, s):
 		r.Kind = KindAutoReply
 		p.addAutoReplySender(h)
 	}

@@ -1,0 +1,223 @@
+package dsn
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/mail"
+)
+
+// A format recovers the recipients of one family of bounces that carry
+// no delivery-status part: the vendor and provider shapes, each with its
+// own way of quoting the remote server's reply.
+type format interface {
+	// name is the family's name, for tests and warnings.
+	name() string
+
+	// detect reports, from a cheap look at the header, whether the
+	// message is likely of this family, so that it is tried early.
+	detect(s *headerSummary) bool
+
+	// extract returns the failed recipients, or nil when the message
+	// is not of this family.
+	extract(m *bounceMessage) []Recipient
+}
+
+// headerSummary holds the lower-cased header values that decide which
+// formats are tried first.
+type headerSummary struct {
+	from, subject, mailer, received string
+	failedRecipients                string
+}
+
+func summarizeHeader(h message.Header) *headerSummary {
+	s := &headerSummary{
+		from:             strings.ToLower(h.Get("From")),
+		subject:          strings.ToLower(decodedText(h, "Subject")),
+		mailer:           strings.ToLower(h.Get("X-Mailer")),
+		failedRecipients: h.Get("X-Failed-Recipients"),
+	}
+	for _, v := range h.Values("Received") {
+		s.received += strings.ToLower(v) + "\n"
+	}
+	return s
+}
+
+// decodedText returns the RFC 2047 decoded value of field key, or its raw
+// value when it does not decode.
+func decodedText(h message.Header, key string) string {
+	v, err := (&mail.Header{Header: h}).Text(key)
+	if err != nil {
+		return h.Get(key)
+	}
+	return v
+}
+
+// bounceMessage is the input of a format: the header and the text that
+// the MIME walk kept.
+type bounceMessage struct {
+	header  message.Header
+	summary *headerSummary
+	prose   []byte // the text part before the returned original
+	plain   *plainBounce
+
+	// kind and feedbackType are set by a format that decides the kind
+	// itself, such as a complaint; an empty kind follows the Actions.
+	kind         Kind
+	feedbackType string
+}
+
+// formats is every format in the default order. Those whose detect
+// matches the header move to the front; the generic plain-text format is
+// always last.
+var formats = []format{
+	sesNotification{},
+	embeddedStatus{},
+	genericText{},
+}
+
+// orderFormats returns the formats to try for s: the detected ones
+// first, then the others, each group in the default order.
+func orderFormats(s *headerSummary) []format {
+	ordered := make([]format, 0, len(formats))
+	for _, f := range formats {
+		if f.detect(s) {
+			ordered = append(ordered, f)
+		}
+	}
+	for _, f := range formats {
+		if !f.detect(s) {
+			ordered = append(ordered, f)
+		}
+	}
+	return ordered
+}
+
+// embeddedStatus reads delivery-status fields written into the text of
+// a bounce, as Amazon WorkMail and some appliances do.
+type embeddedStatus struct{}
+
+func (embeddedStatus) name() string { return "embedded-status" }
+
+func (embeddedStatus) detect(s *headerSummary) bool {
+	return strings.Contains(s.mailer, "workmail") || strings.Contains(s.from, "amazonses.com")
+}
+
+func (embeddedStatus) extract(m *bounceMessage) []Recipient {
+	section := findStatusSection(m.prose)
+	if section == nil {
+		return nil
+	}
+
+	var rcpts []Recipient
+	for _, h := range readHeaderBlocks(section) {
+		if h.Has("Final-Recipient") || h.Has("Original-Recipient") {
+			rcpts = append(rcpts, parseRecipient(h))
+		}
+	}
+	return rcpts
+}
+
+// genericText reads the prose of a plain-text bounce (see extractPlain).
+type genericText struct{}
+
+func (genericText) name() string { return "text" }
+
+func (genericText) detect(*headerSummary) bool { return false }
+
+func (genericText) extract(m *bounceMessage) []Recipient {
+	return extractPlain(m.plain)
+}
+
+// bounceSubjectWords are words of the subjects of bounces, lower-cased.
+var bounceSubjectWords = []string{
+	"undeliver", "delivery status", "delivery fail", "delivery notification",
+	"failure notice", "returned mail", "could not be delivered", "non-deliver",
+	"nondeliver", "not delivered", "delivery problem", "mail delivery",
+	"failed delivery", "delivery error", "mail system error", "unable to deliver",
+	"rejected", "bounce", "warning: could not send", "delivery report",
+	"mail failure", "message not delivered", "delayed mail", "delivery delayed",
+	"undelivered", "error sending", "not be delivered", "mail error",
+	"returned to sender", "permanent error",
+}
+
+// looksLikeBounce reports whether the header says the message is a
+// bounce: an X-Failed-Recipients field, a mailer-daemon or postmaster
+// sender, or a subject that names a delivery failure.
+func looksLikeBounce(s *headerSummary) bool {
+	if s.failedRecipients != "" {
+		return true
+	}
+	for _, w := range []string{"mailer-daemon", "mailer_daemon", "postmaster", "mail delivery", "mail-daemon", "mmdf", "mail administrator"} {
+		if strings.Contains(s.from, w) {
+			return true
+		}
+	}
+	for _, w := range bounceSubjectWords {
+		if strings.Contains(s.subject, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// readPlainBounce runs the formats over a message that had no
+// delivery-status part, and takes the original's header from a quoted
+// copy when no MIME part returned it.
+func (p *parser) readPlainBounce(h message.Header, s *headerSummary) {
+	prose, quoted := splitOriginal(p.text)
+	if !p.haveOriginal {
+		if section := quotedOriginalHeader(quoted); section != nil {
+			p.readOriginal(bytes.NewReader(section))
+		}
+	}
+
+	m := &bounceMessage{header: h, summary: s, prose: prose}
+	m.plain = p.newPlainBounce(h, prose)
+	for _, f := range orderFormats(s) {
+		if _, generic := f.(genericText); generic && !looksLikeBounce(s) {
+			continue
+		}
+		if rcpts := f.extract(m); len(rcpts) > 0 {
+			p.addRecipients(rcpts)
+			p.kind, p.report.FeedbackType = m.kind, m.feedbackType
+			return
+		}
+	}
+}
+
+func (p *parser) newPlainBounce(h message.Header, prose []byte) *plainBounce {
+	b := &plainBounce{notRecipient: map[string]bool{}}
+	b.lines = strings.Split(string(prose), "\n")
+
+	mh := mail.Header{Header: h}
+	for _, a := range addressList(mh, "X-Failed-Recipients") {
+		b.failed = append(b.failed, a)
+	}
+	for _, key := range []string{"From", "To", "Reply-To", "Return-Path"} {
+		for _, a := range addressList(mh, key) {
+			b.notRecipient[strings.ToLower(a)] = true
+		}
+	}
+	if from := p.report.Original.From; from != "" {
+		b.notRecipient[strings.ToLower(from)] = true
+	}
+	return b
+}
+
+// addRecipients adds rcpts up to MaxRecipients, and makes the original's
+// first To address the recipient of one whose address the prose did not
+// name.
+func (p *parser) addRecipients(rcpts []Recipient) {
+	for _, r := range rcpts {
+		if len(p.report.Recipients) >= MaxRecipients {
+			p.warnf("more than %d recipients; the rest skipped", MaxRecipients)
+			return
+		}
+		if r.FinalRecipient == "" {
+			r.FinalRecipient, _, _ = strings.Cut(p.report.Original.To, ", ")
+		}
+		p.report.Recipients = append(p.report.Recipients, r)
+	}
+}

@@ -1,0 +1,371 @@
+package dsn
+
+import (
+	"regexp"
+	"strings"
+)
+
+// maxDiagnosticBytes bounds the diagnostic text taken from prose.
+const maxDiagnosticBytes = 1000
+
+// plainBounce is what the plain-text formats read: the prose of a bounce
+// that carries no delivery-status part, and the addresses known not to be
+// failed recipients.
+type plainBounce struct {
+	lines []string // the prose before the returned original, by line
+
+	// failed holds the addresses of X-Failed-Recipients (Exim and
+	// others), the surest list of failed recipients when present.
+	failed []string
+
+	// notRecipient holds lower-cased addresses that name the sender side:
+	// the bounce's From and To and the original's From.
+	notRecipient map[string]bool
+}
+
+// extractPlain finds the failed recipients in the prose of a bounce and
+// the reply that each got. It takes, in order of trust, the addresses of
+// X-Failed-Recipients, the addresses that start a line (as Sendmail,
+// Postfix, Exim, qmail and most providers list them), or any address in
+// the prose. Each recipient's block of text runs from the line that names
+// it to the line that names the next; the diagnostic is the paragraph of
+// that block that quotes an SMTP reply, else the whole prose's first such
+// paragraph.
+func extractPlain(b *plainBounce) []Recipient {
+	addrs, at := b.failed, b.positions(b.failed)
+	if len(addrs) == 0 {
+		addrs, at = b.lineStartAddresses()
+	}
+	if len(addrs) == 0 {
+		addrs, at = b.anyAddresses()
+	}
+	if len(addrs) == 0 && replyParagraph(b.lines) != nil {
+		// The reply is quoted but not the address, as Sendmail 5 and
+		// some appliances write: the caller takes the original's To.
+		addrs, at = []string{""}, []int{-1}
+	}
+
+	rcpts := make([]Recipient, 0, len(addrs))
+	for i, addr := range addrs {
+		start, end := at[i], len(b.lines)
+		if start < 0 {
+			start = 0
+		}
+		if i+1 < len(addrs) && at[i+1] > start {
+			end = at[i+1]
+		}
+		r := diagnoseBlock(b.lines[start:end], b.lines)
+		r.FinalRecipient = addr
+		rcpts = append(rcpts, r)
+	}
+	return rcpts
+}
+
+// positions returns the index of the first line that names each address,
+// or -1.
+func (b *plainBounce) positions(addrs []string) []int {
+	at := make([]int, len(addrs))
+	for i, a := range addrs {
+		at[i] = -1
+		for n, line := range b.lines {
+			if containsFold(line, a) {
+				at[i] = n
+				break
+			}
+		}
+	}
+	return at
+}
+
+func containsFold(s, substr string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(substr))
+}
+
+// lineStartAddresses returns the addresses that start a line, after
+// indentation, brackets or a short label ending in a colon such as
+// "Recipient address:", with the index of their first line.
+func (b *plainBounce) lineStartAddresses() ([]string, []int) {
+	var addrs []string
+	var at []int
+	for n, line := range b.lines {
+		if isSenderLine(line) {
+			continue
+		}
+		addr, before := firstAddressIn(line)
+		if addr == "" || !isRecipientLead(before) || b.excluded(addr) || containsFold(strings.Join(addrs, " "), addr) {
+			continue
+		}
+		addrs, at = append(addrs, addr), append(at, n)
+	}
+	return addrs, at
+}
+
+// anyAddresses returns every address of the prose not excluded, with
+// the index of its first line.
+func (b *plainBounce) anyAddresses() ([]string, []int) {
+	var addrs []string
+	var at []int
+	for n, line := range b.lines {
+		if isSenderLine(line) {
+			continue
+		}
+		for _, addr := range addressesIn(line) {
+			if b.excluded(addr) || containsFold(strings.Join(addrs, " "), addr) || isSenderContext(line, addr) {
+				continue
+			}
+			addrs, at = append(addrs, addr), append(at, n)
+		}
+	}
+	return addrs, at
+}
+
+func (b *plainBounce) excluded(addr string) bool {
+	lower := strings.ToLower(addr)
+	if b.notRecipient[lower] {
+		return true
+	}
+	local, _, _ := strings.Cut(lower, "@")
+	return local == "mailer-daemon" || local == "postmaster" || local == "mailer_daemon"
+}
+
+// isSenderLine reports whether line is a header-like line that names the
+// sender side or the original's header, as the "Your message To: ...
+// Subject: ..." summary of Exchange has it.
+func isSenderLine(line string) bool {
+	name, _, found := strings.Cut(strings.TrimSpace(line), ":")
+	if !found {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "from", "to", "cc", "sender", "reply-to", "return-path", "subject", "sent", "date", "envelope-from":
+		return true
+	}
+	return false
+}
+
+// isSenderContext reports whether addr follows "MAIL FROM:" or "from"
+// in line, naming the sender rather than a recipient.
+func isSenderContext(line, addr string) bool {
+	lower := strings.ToLower(line)
+	i := strings.Index(lower, strings.ToLower(addr))
+	before := strings.TrimRight(lower[:max(i, 0)], " <:")
+	return strings.HasSuffix(before, "mail from") || strings.HasSuffix(before, "from") ||
+		strings.HasSuffix(before, "envelope-from") || strings.HasSuffix(before, "sender")
+}
+
+// isRecipientLead reports whether the text before an address leaves the
+// address at the start of its line: nothing but punctuation, or a short
+// label that ends in a colon.
+func isRecipientLead(before string) bool {
+	before = strings.Trim(before, " \t<\"'*-")
+	if before == "" {
+		return true
+	}
+	return len(before) <= 40 && strings.HasSuffix(before, ":") && !strings.Contains(strings.ToLower(before), "from")
+}
+
+// firstAddressIn returns the first address in line and the text before
+// it.
+func firstAddressIn(line string) (addr, before string) {
+	at := strings.IndexByte(line, '@')
+	for at >= 0 {
+		start, end := addressBounds(line, at)
+		if start < at && end > at+1 {
+			return line[start:end], line[:start]
+		}
+		next := strings.IndexByte(line[at+1:], '@')
+		if next < 0 {
+			break
+		}
+		at += 1 + next
+	}
+	return "", ""
+}
+
+// addressesIn returns each address in line.
+func addressesIn(line string) []string {
+	var addrs []string
+	for {
+		addr, before := firstAddressIn(line)
+		if addr == "" {
+			return addrs
+		}
+		addrs = append(addrs, addr)
+		line = line[len(before)+len(addr):]
+	}
+}
+
+// addressBounds returns the bounds of the address around the "@" at
+// index at: a run of local-part characters before it and a domain with
+// at least one dot after it. start == at means no address.
+func addressBounds(s string, at int) (start, end int) {
+	start = at
+	for start > 0 && isLocalChar(s[start-1]) {
+		start--
+	}
+	for start < at && s[start] == '.' {
+		start++
+	}
+
+	end = at + 1
+	for end < len(s) && isDomainChar(s[end]) {
+		end++
+	}
+	for end > at+1 && (s[end-1] == '.' || s[end-1] == '-') {
+		end--
+	}
+	if !strings.Contains(s[at+1:end], ".") {
+		return at, at
+	}
+	return start, end
+}
+
+func isLocalChar(c byte) bool {
+	return isAlnum(rune(c)) || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0
+}
+
+func isDomainChar(c byte) bool {
+	return isAlnum(rune(c)) || c == '.' || c == '-'
+}
+
+// diagnoseBlock returns a recipient with the reply found in block, the
+// lines about one recipient, or else in all, the whole prose.
+func diagnoseBlock(block, all []string) Recipient {
+	para := replyParagraph(block)
+	if para == nil {
+		para = replyParagraph(all)
+	}
+	if para == nil {
+		para = firstParagraph(block)
+	}
+
+	var r Recipient
+	r.DiagnosticCode = joinReplyLines(para)
+	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(r.DiagnosticCode)
+	r.RemoteMTA = findRemoteHost(r.DiagnosticCode)
+	r.FailedCommand = findFailedCommand(r.DiagnosticCode)
+	if r.FailedCommand == "" {
+		r.FailedCommand = findFailedCommand(strings.Join(block, " "))
+	}
+	return r
+}
+
+// replyParagraph returns the paragraph of lines that holds the first
+// line quoting an SMTP reply or enhanced status code, or nil.
+func replyParagraph(lines []string) []string {
+	for i, line := range lines {
+		code, status := scanDiagnostic(line)
+		if code == 0 && status == "" {
+			continue
+		}
+
+		start, end := i, i+1
+		for start > 0 && strings.TrimSpace(lines[start-1]) != "" {
+			start--
+		}
+		for end < len(lines) && strings.TrimSpace(lines[end]) != "" {
+			end++
+		}
+		return lines[start:end]
+	}
+	return nil
+}
+
+// firstParagraph returns the lines of block up to its first blank line
+// after some text.
+func firstParagraph(block []string) []string {
+	start := 0
+	for start < len(block) && strings.TrimSpace(block[start]) == "" {
+		start++
+	}
+	end := start
+	for end < len(block) && strings.TrimSpace(block[end]) != "" {
+		end++
+	}
+	return block[start:end]
+}
+
+// multilineReplyRE matches the code prefix of a line of a multi-line SMTP
+// reply, as in "550-5.7.1 ", so that continuation lines can drop it.
+var multilineReplyRE = regexp.MustCompile(`^([2-5][0-5][0-9])[ -](?:#?[245]\.[0-9]{1,3}\.[0-9]{1,3}\s)?`)
+
+// joinReplyLines joins lines into one diagnostic text with single spaces.
+// The code prefixes of the continuation lines of a multi-line reply are
+// dropped, keeping "550 5.7.1 first line next line".
+func joinReplyLines(lines []string) string {
+	var b strings.Builder
+	prefix := ""
+	for _, line := range lines {
+		line = strings.TrimSpace(line)
+		if m := multilineReplyRE.FindString(line); m != "" {
+			if prefix != "" && m[:3] == prefix {
+				line = line[len(m):]
+			} else if len(line) > 3 && line[3] == '-' {
+				line = line[:3] + " " + line[4:]
+			}
+			prefix = m[:3]
+		}
+		if line == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(line)
+		if b.Len() > maxDiagnosticBytes {
+			break
+		}
+	}
+	return truncateUTF8(strings.Join(strings.Fields(b.String()), " "), maxDiagnosticBytes)
+}
+
+// truncateUTF8 cuts s to at most n bytes without splitting a character.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
+
+// remoteHostRE matches the remote server in a quoted reply: "host
+// mx.example.org [192.0.2.1]", "remote host 192.0.2.1 said", "by
+// mx.example.org. [192.0.2.1]".
+var remoteHostRE = regexp.MustCompile(`(?i)\b(?:host|server|by)\s+\[?([a-z0-9][a-z0-9.\-]*\.[a-z0-9\-]+|[0-9a-f:.]+)\]?\.?\s*(?:\[[0-9a-f.:]+\]|said|\(|:)`)
+
+func findRemoteHost(text string) string {
+	if m := remoteHostRE.FindStringSubmatch(text); m != nil {
+		return strings.TrimSuffix(m[1], ".")
+	}
+	return ""
+}
+
+// failedCommandRE matches the phrases that name the SMTP command a reply
+// answered: Postfix "(in reply to RCPT TO command)", Exim "after RCPT
+// TO:<...>" and "after end of data", qmail "most progress was RCPT TO
+// response", DragonFly "did not like our final DATA", "[RCPT_TO]".
+var failedCommandRE = regexp.MustCompile(`(?i)(?:in reply to|after|progress was|did not like our|response to|while talking to|\[)\s*(?:the\s+|our\s+|final\s+)*(end of data|end of message|rcpt[ _]to|mail[ _]from|data|helo|ehlo|starttls|auth|connect|greeting|initial connection)`)
+
+// findFailedCommand returns the SMTP command named in text: RCPT, MAIL,
+// DATA, HELO, EHLO, STARTTLS, AUTH or CONNECT; "" when none is named.
+func findFailedCommand(text string) string {
+	m := failedCommandRE.FindStringSubmatch(text)
+	if m == nil {
+		return ""
+	}
+
+	switch cmd := strings.ToUpper(m[1]); {
+	case strings.HasPrefix(cmd, "RCPT"):
+		return "RCPT"
+	case strings.HasPrefix(cmd, "MAIL"):
+		return "MAIL"
+	case strings.HasPrefix(cmd, "END"), cmd == "DATA":
+		return "DATA"
+	case cmd == "GREETING", cmd == "INITIAL CONNECTION":
+		return "CONNECT"
+	default:
+		return cmd
+	}
+}
