@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"bytes"
+	"cmp"
 	"flag"
 	"os"
 	"path/filepath"
@@ -15,8 +16,9 @@ import (
 	"github.com/emersion/go-message"
 )
 
-// corpusDir is the shared bounce corpus, relative to this package.
-const corpusDir = "../../../shared/corpus"
+// corpusDir is the shared bounce corpus, relative to this package, or
+// the folder named by $BOUNCED_CORPUS for a checkout elsewhere.
+var corpusDir = cmp.Or(os.Getenv("BOUNCED_CORPUS"), "../../../shared/corpus")
 
 var unparsedList = flag.String("unparsed", "",
 	"write the names of corpus files that give no recipient to this `file`")
@@ -103,18 +105,27 @@ func TestParse_LineEndingTwins(t *testing.T) {
 	}
 }
 
+// TestParse_CorpusNotBounce checks the files of maildir/not. Those named
+// is-not-bounce-* are ordinary mail. The others were kept there because
+// they broke other parsers: rb-issue-368-bug.eml is a postmaster's notice
+// that a mailbox was full, which this package reads as a failure, so for
+// them the test requires only that no recipient failed permanently, the
+// one result that would suppress an address.
 func TestParse_CorpusNotBounce(t *testing.T) {
 	for _, path := range corpusFiles(t, "not") {
 		r := parseFile(t, path)
 		if r == nil {
 			continue
 		}
-		if r.Kind == KindFailure {
-			t.Errorf("%s: kind %q, want no failure", filepath.Base(path), r.Kind)
+
+		name := filepath.Base(path)
+		if strings.HasPrefix(name, "is-not-bounce-") && r.Kind != KindNotBounce {
+			t.Errorf("%s: kind %q, want %q", name, r.Kind, KindNotBounce)
 		}
 		for _, rcpt := range r.Recipients {
-			if rcpt.Action == ActionFailed {
-				t.Errorf("%s: recipient %q reported failed", filepath.Base(path), rcpt.FinalRecipient)
+			if statusClass(rcpt) == '5' {
+				t.Errorf("%s: recipient %q failed permanently (status %q, reply code %d)",
+					name, rcpt.FinalRecipient, rcpt.SpecificStatus(), rcpt.ReplyCode)
 			}
 		}
 	}

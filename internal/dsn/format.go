@@ -139,20 +139,20 @@ var bounceSubjectWords = []string{
 	"rejected", "bounce", "warning: could not send", "delivery report",
 	"mail failure", "message not delivered", "delayed mail", "delivery delayed",
 	"undelivered", "error sending", "not be delivered", "mail error",
-	"returned to sender", "permanent error",
+	"returned to sender", "permanent error", "unzustellbar", "nicht zugestellt",
+	"non remis", "non distribu", "échec de la remise", "no se pudo entregar",
+	"エラー", "不達", "配信できません", "送信できません", "退信", "未送达",
 }
 
 // looksLikeBounce reports whether the header says the message is a
-// bounce: an X-Failed-Recipients field, a mailer-daemon or postmaster
-// sender, or a subject that names a delivery failure.
+// bounce: it is sentByMailSystem, or its subject names a delivery
+// failure and is no reply ("Re:") to one.
 func looksLikeBounce(s *headerSummary) bool {
-	if s.failedRecipients != "" {
+	if sentByMailSystem(s) {
 		return true
 	}
-	for _, w := range []string{"mailer-daemon", "mailer_daemon", "postmaster", "mail delivery", "mail-daemon", "mmdf", "mail administrator"} {
-		if strings.Contains(s.from, w) {
-			return true
-		}
+	if strings.HasPrefix(strings.TrimSpace(s.subject), "re:") {
+		return false
 	}
 	for _, w := range bounceSubjectWords {
 		if strings.Contains(s.subject, w) {
@@ -162,10 +162,33 @@ func looksLikeBounce(s *headerSummary) bool {
 	return false
 }
 
+// sentByMailSystem reports whether the header names a mail system as the
+// sender: an X-Failed-Recipients field, or a mailer-daemon, postmaster or
+// "Mail Delivery" From.
+func sentByMailSystem(s *headerSummary) bool {
+	if s.failedRecipients != "" {
+		return true
+	}
+	for _, w := range []string{"mailer-daemon", "mailer_daemon", "postmaster", "mail delivery", "mail deliver", "mail-daemon", "mmdf", "mail administrator"} {
+		if strings.Contains(s.from, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // readPlainBounce runs the formats over a message that had no
 // delivery-status part, and takes the original's header from a quoted
 // copy when no MIME part returned it.
-func (p *parser) readPlainBounce(h message.Header, s *headerSummary) {
+func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte) {
+	if p.brokenMIME {
+		// The walk lost the text, as go-message does with a boundary
+		// it cannot find: read the raw body instead.
+		if _, body, found := bytes.Cut(data, []byte("\n\n")); found {
+			p.text = body[:min(len(body), maxTextBytes)]
+		}
+	}
+
 	prose, quoted := splitOriginal(p.text)
 	if !p.haveOriginal {
 		if section := quotedOriginalHeader(quoted); section != nil {
@@ -175,6 +198,7 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary) {
 
 	m := &bounceMessage{header: h, summary: s, prose: prose}
 	m.plain = p.newPlainBounce(h, prose)
+	m.plain.trusted = sentByMailSystem(s)
 	for _, f := range orderFormats(s) {
 		if _, generic := f.(genericText); generic && !looksLikeBounce(s) {
 			continue
@@ -184,6 +208,12 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary) {
 			p.kind, p.report.FeedbackType = m.kind, m.feedbackType
 			return
 		}
+	}
+
+	// A bounce that names no recipient, such as a Postfix report whose
+	// delivery report is unavailable, is about the original's recipients.
+	if looksLikeBounce(s) && p.report.Original.To != "" && !isAutoReply(h) {
+		p.addRecipients([]Recipient{{}})
 	}
 }
 

@@ -113,6 +113,9 @@ type parser struct {
 	text        []byte
 	textIsPlain bool
 
+	// brokenMIME is set when a multipart could not be read to its end.
+	brokenMIME bool
+
 	// kind, when set by a plain-text format, overrides the kind the
 	// recipients' Actions give.
 	kind Kind
@@ -145,7 +148,7 @@ func parseOptions(raw []byte, opts Options) (*Report, error) {
 
 	summary := summarizeHeader(root.Header)
 	if len(p.report.Recipients) == 0 && !p.complaint {
-		p.readPlainBounce(root.Header, summary)
+		p.readPlainBounce(root.Header, summary, data)
 	} else {
 		p.completeFromText()
 	}
@@ -214,6 +217,7 @@ func (p *parser) walkMultipart(e *message.Entity, depth int) {
 		}
 		if err != nil && !isSoftError(err) {
 			p.warnf("read MIME part %d: %v", p.parts, err)
+			p.brokenMIME = true
 			return
 		}
 

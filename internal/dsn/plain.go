@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -18,6 +19,10 @@ type plainBounce struct {
 	// others), the surest list of failed recipients when present.
 	failed []string
 
+	// trusted is set when the header names a mail system as the sender,
+	// so that an address anywhere in the prose may be a recipient.
+	trusted bool
+
 	// notRecipient holds lower-cased addresses that name the sender side:
 	// the bounce's From and To and the original's From.
 	notRecipient map[string]bool
@@ -33,10 +38,15 @@ type plainBounce struct {
 // paragraph.
 func extractPlain(b *plainBounce) []Recipient {
 	addrs, at := b.failed, b.positions(b.failed)
-	if len(addrs) == 0 {
-		addrs, at = b.lineStartAddresses()
+	if !slices.ContainsFunc(at, func(n int) bool { return n >= 0 }) {
+		// None of X-Failed-Recipients is in the prose: when the prose
+		// lists others, as an Exim relay rewriting addresses does, they
+		// are the ones the reply is about.
+		if lineAddrs, lineAt := b.lineStartAddresses(); len(lineAddrs) > 0 {
+			addrs, at = lineAddrs, lineAt
+		}
 	}
-	if len(addrs) == 0 {
+	if len(addrs) == 0 && b.trusted {
 		addrs, at = b.anyAddresses()
 	}
 	if len(addrs) == 0 && replyParagraph(b.lines) != nil {
@@ -92,7 +102,13 @@ func (b *plainBounce) lineStartAddresses() ([]string, []int) {
 			continue
 		}
 		addr, before := firstAddressIn(line)
-		if addr == "" || !isRecipientLead(before) || b.excluded(addr) || containsFold(strings.Join(addrs, " "), addr) {
+		if addr == "" || !isRecipientLead(before) || containsFold(strings.Join(addrs, " "), addr) {
+			continue
+		}
+		// The sender's own address counts only on a line of its own, as
+		// when a bounce returns to the failed address itself; elsewhere
+		// it is a greeting or a summary of the original.
+		if b.excluded(addr) && (isDaemon(addr) || strings.Trim(line, " \t<>:") != addr) {
 			continue
 		}
 		addrs, at = append(addrs, addr), append(at, n)
@@ -120,11 +136,12 @@ func (b *plainBounce) anyAddresses() ([]string, []int) {
 }
 
 func (b *plainBounce) excluded(addr string) bool {
-	lower := strings.ToLower(addr)
-	if b.notRecipient[lower] {
-		return true
-	}
-	local, _, _ := strings.Cut(lower, "@")
+	return b.notRecipient[strings.ToLower(addr)] || isDaemon(addr)
+}
+
+// isDaemon reports whether addr is a mail system's own address.
+func isDaemon(addr string) bool {
+	local, _, _ := strings.Cut(strings.ToLower(addr), "@")
 	return local == "mailer-daemon" || local == "postmaster" || local == "mailer_daemon"
 }
 
@@ -137,7 +154,7 @@ func isSenderLine(line string) bool {
 		return false
 	}
 	switch strings.ToLower(strings.TrimSpace(name)) {
-	case "from", "to", "cc", "sender", "reply-to", "return-path", "subject", "sent", "date", "envelope-from":
+	case "from", "to", "cc", "sender", "reply-to", "return-path", "subject", "sent", "date", "envelope-from", "message-id":
 		return true
 	}
 	return false
@@ -157,6 +174,7 @@ func isSenderContext(line, addr string) bool {
 // address at the start of its line: nothing but punctuation, or a short
 // label that ends in a colon.
 func isRecipientLead(before string) bool {
+	before = strings.TrimLeft(before, " \t0123456789") // Sendmail's "554 <a@b>... reason"
 	before = strings.Trim(before, " \t<\"'*-")
 	if before == "" {
 		return true
