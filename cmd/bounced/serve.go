@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/bounced/bounced/internal/config"
+	"github.com/bounced/bounced/internal/dsn"
 	"github.com/bounced/bounced/internal/httpapi"
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/smtpd"
@@ -138,6 +139,7 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 	reg := newRegistry()
 	pipeline := ingest.New(st, ingest.NewMetrics(reg), log.With("component", "ingest"))
+	pipeline.ParseOptions = dsn.Options{ExtraHeaders: cfg.Parse.ExtraHeaders}
 
 	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)
 	if err != nil {

@@ -22,6 +22,8 @@ type Config struct {
 	SMTP SMTP `yaml:"smtp"`
 	HTTP HTTP `yaml:"http"`
 
+	Parse Parse `yaml:"parse"`
+
 	// DataDir is the directory of the database.
 	DataDir string `yaml:"data_dir"`
 
@@ -124,6 +126,7 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("shutdown_timeout %v must be positive", c.ShutdownTimeout))
 	}
+	errs = append(errs, c.Parse.validate()...)
 	return errors.Join(errs...)
 }
 

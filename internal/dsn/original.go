@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"net/textproto"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -82,7 +81,7 @@ func parseOriginal(h mail.Header, extra []string) Original {
 		if err != nil {
 			v = h.Get(key)
 		}
-		o.Headers[textproto.CanonicalMIMEHeaderKey(key)] = strings.TrimSpace(v)
+		o.Headers[key] = strings.TrimSpace(v)
 	}
 	return o
 }

@@ -254,7 +254,7 @@ func diagnoseBlock(block, all []string) Recipient {
 		para = replyParagraph(all)
 	}
 	if para == nil {
-		para = firstParagraph(block)
+		para = blockText(block, all)
 	}
 
 	var r Recipient
@@ -287,6 +287,35 @@ func replyParagraph(lines []string) []string {
 		return lines[start:end]
 	}
 	return nil
+}
+
+// blockText returns the text of a block that quotes no reply: all its
+// lines, since the reason may follow the address after a blank line, as
+// Gmail writes it. A block of a lone address line takes the address-free
+// lines above it as well (see addressParagraph).
+func blockText(block, all []string) []string {
+	para := addressParagraph(block, all)
+	if len(para) > 1 || len(firstParagraph(block)) == len(block) {
+		return para
+	}
+	return block
+}
+
+// addressParagraph returns the paragraph that starts block, the line
+// naming a recipient, together with the lines just above it that name no
+// address, such as "reject reason: Mailbox full" over "target mail
+// address: a@b". block must be a subslice of all.
+func addressParagraph(block, all []string) []string {
+	para := firstParagraph(block)
+	if len(block) == 0 || len(para) == 0 {
+		return para
+	}
+
+	start := len(all) - len(block)
+	for start > 0 && strings.TrimSpace(all[start-1]) != "" && !strings.Contains(all[start-1], "@") {
+		start--
+	}
+	return all[start : len(all)-len(block)+len(para)]
 }
 
 // firstParagraph returns the lines of block up to its first blank line

@@ -141,7 +141,7 @@ type Original struct {
 	Date    time.Time
 
 	// Headers holds the fields named in Options.ExtraHeaders that the
-	// original carries, by canonical field name, RFC 2047 decoded; nil
-	// when none was asked for or found.
+	// original carries, keyed by the name as Options spells it, RFC 2047
+	// decoded; nil when none was asked for or found.
 	Headers map[string]string `json:",omitempty"`
 }

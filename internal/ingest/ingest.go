@@ -44,6 +44,9 @@ type Pipeline struct {
 	store   *store.Store
 	metrics *Metrics
 	log     *slog.Logger
+
+	// ParseOptions are passed to the parser for every message.
+	ParseOptions dsn.Options
 }
 
 // New returns a pipeline that stores into st and counts into m.
@@ -56,7 +59,7 @@ func New(st *store.Store, m *Metrics, log *slog.Logger) *Pipeline {
 // disk. A message that cannot be parsed is still stored, with its parse
 // error, and is not an error of Ingest.
 func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receipt, error) {
-	report, events, parseErr := Analyze(raw, env)
+	report, events, parseErr := AnalyzeWithOptions(raw, env, p.ParseOptions)
 
 	msg := &store.Message{
 		Received:   env.Received,
@@ -92,7 +95,12 @@ func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receip
 // Analyze parses and classifies raw without storing anything, and returns
 // the events Ingest would store. It is what `bounced parse` prints.
 func Analyze(raw []byte, env Envelope) (*dsn.Report, []store.Event, error) {
-	report, err := parse(raw)
+	return AnalyzeWithOptions(raw, env, dsn.Options{})
+}
+
+// AnalyzeWithOptions is Analyze with parser options.
+func AnalyzeWithOptions(raw []byte, env Envelope, opts dsn.Options) (*dsn.Report, []store.Event, error) {
+	report, err := parse(raw, opts)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -101,13 +109,13 @@ func Analyze(raw []byte, env Envelope) (*dsn.Report, []store.Event, error) {
 
 // parse runs the parser and turns a panic into an error, so that a parser
 // bug costs the parse, never the message.
-func parse(raw []byte) (report *dsn.Report, err error) {
+func parse(raw []byte, opts dsn.Options) (report *dsn.Report, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			report, err = nil, fmt.Errorf("parser panic: %v\n%s", r, debug.Stack())
 		}
 	}()
-	return dsn.Parse(raw)
+	return dsn.ParseWithOptions(raw, opts)
 }
 
 // recipientEvents returns one event per recipient of report, classified. When the
@@ -156,6 +164,7 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope) store.Event 
 		Hint:              result.Hint,
 		Provider:          string(result.Provider),
 		OriginalMessageID: report.Original.MessageID,
+		OriginalHeaders:   report.Original.Headers,
 		Suppress:          suppresses(report.Kind, result),
 	}
 }
