@@ -27,8 +27,7 @@ func (p *parser) completeFromText() {
 
 // completeRecipient reads the paragraph of prose that names r.
 func (p *parser) completeRecipient(r *Recipient, prose []string) {
-	b := plainBounce{lines: prose}
-	at := b.positions([]string{r.FinalRecipient})[0]
+	at := lineOf(prose, r.FinalRecipient)
 	if at < 0 {
 		return
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 )
 
 // readOriginal reads the header of the returned message, or of the
@@ -23,12 +24,63 @@ func (p *parser) readOriginal(body io.Reader) {
 		p.warnf("read returned message header: %v", err)
 	}
 
-	blocks := readHeaderBlocks(section)
-	if len(blocks) == 0 {
+	h, found := selectFields(section, p.opts.ExtraHeaders)
+	if !found {
 		return
 	}
 	p.haveOriginal = true
-	p.report.Original = parseOriginal(mail.Header{Header: message.Header{Header: blocks[0]}}, p.opts.ExtraHeaders)
+	p.report.Original = parseOriginal(mail.Header{Header: message.Header{Header: h}}, p.opts.ExtraHeaders)
+}
+
+// originalFields are the fields that Original holds.
+var originalFields = []string{"Message-Id", "From", "To", "Subject", "Date"}
+
+// selectFields returns the fields of a header section that are named in
+// originalFields or extra, unfolded, and whether the section has any
+// field at all. Skipping the rest, such as Received and DKIM-Signature,
+// saves most of the cost of reading a returned header.
+func selectFields(section []byte, extra []string) (textproto.Header, bool) {
+	var h textproto.Header
+	var name string
+	var value []byte
+	found, keep := false, false
+	for line := range bytes.Lines(section) {
+		line = bytes.TrimRight(line, "\r\n")
+		switch {
+		case len(bytes.TrimSpace(line)) == 0:
+			continue
+		case line[0] == ' ' || line[0] == '\t':
+			if keep {
+				value = append(value, line...)
+			}
+			continue
+		}
+
+		if keep {
+			h.Add(name, string(value))
+		}
+		n, v, ok := bytes.Cut(line, []byte{':'})
+		found = found || ok
+		keep = ok && isSelected(bytes.TrimSpace(n), extra)
+		if keep {
+			name, value = string(bytes.TrimSpace(n)), append(value[:0], bytes.TrimLeft(v, " \t")...)
+		}
+	}
+	if keep {
+		h.Add(name, string(value))
+	}
+	return h, found
+}
+
+func isSelected(name []byte, extra []string) bool {
+	for _, list := range [][]string{originalFields, extra} {
+		for _, f := range list {
+			if len(f) == len(name) && bytes.EqualFold(name, []byte(f)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // readHeaderSection reads up to the blank line that ends a header

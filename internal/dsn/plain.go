@@ -76,19 +76,26 @@ func extractPlain(b *plainBounce) []Recipient {
 func (b *plainBounce) positions(addrs []string) []int {
 	at := make([]int, len(addrs))
 	for i, a := range addrs {
-		at[i] = -1
-		for n, line := range b.lines {
-			if containsFold(line, a) {
-				at[i] = n
-				break
-			}
-		}
+		at[i] = lineOf(b.lines, a)
 	}
 	return at
 }
 
-func containsFold(s, substr string) bool {
-	return strings.Contains(strings.ToLower(s), strings.ToLower(substr))
+// lineOf returns the index of the first line that contains addr, ignoring
+// the case of ASCII letters, or -1.
+func lineOf(lines []string, addr string) int {
+	addr = asciiLower(addr)
+	for n, line := range lines {
+		if strings.Contains(asciiLower(line), addr) {
+			return n
+		}
+	}
+	return -1
+}
+
+// hasAddress reports whether addrs holds addr, ignoring case.
+func hasAddress(addrs []string, addr string) bool {
+	return slices.ContainsFunc(addrs, func(a string) bool { return strings.EqualFold(a, addr) })
 }
 
 // lineStartAddresses returns the addresses that start a line, after
@@ -102,7 +109,7 @@ func (b *plainBounce) lineStartAddresses() ([]string, []int) {
 			continue
 		}
 		addr, before := firstAddressIn(line)
-		if addr == "" || !isRecipientLead(before) || containsFold(strings.Join(addrs, " "), addr) {
+		if addr == "" || !isRecipientLead(before) || hasAddress(addrs, addr) {
 			continue
 		}
 		// The sender's own address counts only on a line of its own, as
@@ -126,7 +133,7 @@ func (b *plainBounce) anyAddresses() ([]string, []int) {
 			continue
 		}
 		for _, addr := range addressesIn(line) {
-			if b.excluded(addr) || containsFold(strings.Join(addrs, " "), addr) || isSenderContext(line, addr) {
+			if b.excluded(addr) || hasAddress(addrs, addr) || isSenderContext(line, addr) {
 				continue
 			}
 			addrs, at = append(addrs, addr), append(at, n)
@@ -272,6 +279,9 @@ func diagnoseBlock(block, all []string) Recipient {
 // line quoting an SMTP reply or enhanced status code, or nil.
 func replyParagraph(lines []string) []string {
 	for i, line := range lines {
+		if !hasCodeCandidate(line) {
+			continue
+		}
 		code, status := scanDiagnostic(line)
 		if code == 0 && status == "" {
 			continue
@@ -389,30 +399,117 @@ func findRemoteHost(text string) string {
 	return ""
 }
 
-// failedCommandRE matches the phrases that name the SMTP command a reply
-// answered: Postfix "(in reply to RCPT TO command)", Exim "after RCPT
-// TO:<...>" and "after end of data", qmail "most progress was RCPT TO
-// response", DragonFly "did not like our final DATA", "[RCPT_TO]".
-var failedCommandRE = regexp.MustCompile(`(?i)(?:in reply to|after|progress was|did not like our|response to|while talking to|\[)\s*(?:the\s+|our\s+|final\s+)*(end of data|end of message|rcpt[ _]to|mail[ _]from|data|helo|ehlo|starttls|auth|connect|greeting|initial connection)`)
+// commandTriggers are the phrases that come before the SMTP command a
+// reply answered, lower-cased: Postfix "(in reply to RCPT TO command)",
+// Exim "after RCPT TO:<...>" and "after end of data", qmail "most
+// progress was RCPT TO response", DragonFly "did not like our final
+// DATA", Sendmail ">>> RCPT To:" transcripts, Yahoo "[RCPT_TO]".
+var commandTriggers = []string{"in reply to ", "after ", "progress was ", "did not like our ", "response to ", ">>> ", "["}
 
-// findFailedCommand returns the SMTP command named in text: RCPT, MAIL,
-// DATA, HELO, EHLO, STARTTLS, AUTH or CONNECT; "" when none is named.
+// commandFillers are words that may stand between a trigger and the
+// command.
+var commandFillers = []string{"the ", "our ", "final "}
+
+// smtpCommands maps how bounces write a command to its name.
+var smtpCommands = []struct{ prefix, name string }{
+	{"rcpt to", "RCPT"}, {"rcpt_to", "RCPT"}, {"rcpt", "RCPT"},
+	{"mail from", "MAIL"}, {"mail_from", "MAIL"},
+	{"data", "DATA"},
+	{"helo", "HELO"}, {"ehlo", "EHLO"}, {"starttls", "STARTTLS"}, {"auth", "AUTH"},
+	{"connect", "CONNECT"}, {"greeting", "CONNECT"}, {"initial connection", "CONNECT"},
+}
+
+// findFailedCommand returns the SMTP command named in text: CONNECT,
+// HELO, EHLO, STARTTLS, AUTH, MAIL, RCPT or DATA; "" when none is named.
+// It scans by hand, not with a regular expression, because it runs on
+// every diagnostic.
 func findFailedCommand(text string) string {
-	m := failedCommandRE.FindStringSubmatch(text)
-	if m == nil {
+	lower := asciiLower(text)
+	best, bestAt := "", len(lower)
+	for _, trigger := range commandTriggers {
+		for from := 0; from < bestAt; {
+			i := strings.Index(lower[from:bestAt], trigger)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			if name := commandAt(lower[at+len(trigger):]); name != "" {
+				best, bestAt = name, at
+				break
+			}
+			from = at + len(trigger)
+		}
+	}
+	return best
+}
+
+// commandAt returns the command that s starts with, after filler words.
+func commandAt(s string) string {
+	for changed := true; changed; {
+		changed = false
+		for _, f := range commandFillers {
+			if strings.HasPrefix(s, f) {
+				s, changed = s[len(f):], true
+			}
+		}
+	}
+	if rest, found := strings.CutPrefix(s, "end of "); found {
+		if strings.HasPrefix(rest, "data") || strings.HasPrefix(rest, "message") {
+			return "DATA"
+		}
 		return ""
 	}
 
-	switch cmd := strings.ToUpper(m[1]); {
-	case strings.HasPrefix(cmd, "RCPT"):
-		return "RCPT"
-	case strings.HasPrefix(cmd, "MAIL"):
-		return "MAIL"
-	case strings.HasPrefix(cmd, "END"), cmd == "DATA":
-		return "DATA"
-	case cmd == "GREETING", cmd == "INITIAL CONNECTION":
-		return "CONNECT"
-	default:
-		return cmd
+	for _, c := range smtpCommands {
+		if strings.HasPrefix(s, c.prefix) && (len(s) == len(c.prefix) || !isAlnum(rune(s[len(c.prefix)]))) {
+			return c.name
+		}
 	}
+	return ""
 }
+
+// asciiLower lower-cases the ASCII letters of s, keeping its length so
+// that indexes into the result are indexes into s.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				if c := b[j]; c >= 'A' && c <= 'Z' {
+					b[j] = c + 'a' - 'A'
+				}
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// hasCodeCandidate reports whether s may hold a reply code or an enhanced
+// status code: a word of three digits whose first is 2 to 5, or 2, 4 or 5
+// followed by a dot and a digit, not inside a longer number. It spares
+// the regular expressions of scanDiagnostic the lines of prose, dates
+// and IP addresses that hold neither.
+func hasCodeCandidate(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		c := s[i]
+		if c < '2' || c > '5' || i > 0 && (isDigit(s[i-1]) || s[i-1] == '.') {
+			continue
+		}
+		if isReplyCodeAt(s, i) || c != '3' && s[i+1] == '.' && isDigit(s[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isReplyCodeAt reports whether the three bytes at i are a reply code
+// ending a word.
+func isReplyCodeAt(s string, i int) bool {
+	if s[i+1] < '0' || s[i+1] > '5' || !isDigit(s[i+2]) {
+		return false
+	}
+	return i+3 == len(s) || s[i+3] == ' ' || s[i+3] == '-' || s[i+3] == '\t' || s[i+3] == '\n'
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -40,6 +40,9 @@ var (
 // the phrase that quotes a remote reply, and the enhanced code is the
 // first one standing on its own.
 func scanDiagnostic(text string) (replyCode int, status string) {
+	if !hasCodeCandidate(text) {
+		return 0, ""
+	}
 	if code, st := findReplyWithStatus(text); code != 0 {
 		return code, st
 	}
