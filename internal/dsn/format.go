@@ -66,6 +66,10 @@ type bounceMessage struct {
 	// itself, such as a complaint; an empty kind follows the Actions.
 	kind         Kind
 	feedbackType string
+
+	// original is set by a format that carries the original's header
+	// in its own shape, such as the JSON of Amazon SES.
+	original *Original
 }
 
 // formats is every format in the default order. Those whose detect
@@ -185,7 +189,7 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte
 		// The walk lost the text, as go-message does with a boundary
 		// it cannot find: read the raw body instead.
 		if _, body, found := bytes.Cut(data, []byte("\n\n")); found {
-			p.text = body[:min(len(body), maxTextBytes)]
+			p.text = firstRawPart(body[:min(len(body), maxTextBytes)])
 		}
 	}
 
@@ -204,6 +208,9 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte
 			continue
 		}
 		if rcpts := f.extract(m); len(rcpts) > 0 {
+			if m.original != nil && !p.haveOriginal {
+				p.report.Original, p.haveOriginal = *m.original, true
+			}
 			p.addRecipients(rcpts)
 			p.kind, p.report.FeedbackType = m.kind, m.feedbackType
 			return
@@ -250,4 +257,34 @@ func (p *parser) addRecipients(rcpts []Recipient) {
 		}
 		p.report.Recipients = append(p.report.Recipients, r)
 	}
+}
+
+// firstRawPart returns the body of the first MIME part in the raw body
+// of a multipart, found by its boundary-like delimiter line ("--" and no
+// spaces) and the blank line after its header, up to the next such
+// delimiter. A body without delimiter lines is returned whole.
+func firstRawPart(body []byte) []byte {
+	start := -1
+	offset := 0
+	for line := range bytes.Lines(body) {
+		trimmed := bytes.TrimSpace(line)
+		delimiter := bytes.HasPrefix(trimmed, []byte("--")) && len(trimmed) > 2 &&
+			bytes.IndexAny(trimmed, " \t") < 0 && line[0] == '-'
+		switch {
+		case delimiter && start >= 0 && offset >= start:
+			return body[start:offset]
+		case delimiter && start < 0:
+			next := offset + len(line)
+			_, rest, found := bytes.Cut(body[next:], []byte("\n\n"))
+			if !found {
+				return body
+			}
+			start = len(body) - len(rest)
+		}
+		offset += len(line)
+	}
+	if start < 0 {
+		return body
+	}
+	return body[start:]
 }

@@ -268,6 +268,9 @@ func diagnoseBlock(block, all []string) Recipient {
 	r.DiagnosticCode = joinReplyLines(para)
 	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(r.DiagnosticCode)
 	r.RemoteMTA = findRemoteHost(r.DiagnosticCode)
+	if r.RemoteMTA == "" {
+		r.RemoteMTA = findRemoteHost(strings.Join(block, " "))
+	}
 	r.FailedCommand = findFailedCommand(r.DiagnosticCode)
 	if r.FailedCommand == "" {
 		r.FailedCommand = findFailedCommand(strings.Join(block, " "))
@@ -390,7 +393,7 @@ func truncateUTF8(s string, n int) string {
 // remoteHostRE matches the remote server in a quoted reply: "host
 // mx.example.org [192.0.2.1]", "remote host 192.0.2.1 said", "by
 // mx.example.org. [192.0.2.1]".
-var remoteHostRE = regexp.MustCompile(`(?i)\b(?:host|server|by)\s+\[?([a-z0-9][a-z0-9.\-]*\.[a-z0-9\-]+|[0-9a-f:.]+)\]?\.?\s*(?:\[[0-9a-f.:]+\]|said|\(|:)`)
+var remoteHostRE = regexp.MustCompile(`(?i)\b(?:host|server|by|talking to)\s+\[?([a-z0-9][a-z0-9.\-]*\.[a-z0-9\-]+|[0-9a-f:.]+)\]?\.?\s*(?:\[[0-9a-f.:]+\]|said|\(|:)`)
 
 func findRemoteHost(text string) string {
 	if m := remoteHostRE.FindStringSubmatch(text); m != nil {

@@ -68,6 +68,7 @@ func (sesNotification) extract(m *bounceMessage) []Recipient {
 	if !ok {
 		return nil
 	}
+	m.original = ev.original()
 
 	switch {
 	case ev.Bounce != nil:
@@ -133,4 +134,23 @@ func sesDeliveryRecipients(ev *sesEvent) []Recipient {
 		rcpts = append(rcpts, r)
 	}
 	return rcpts
+}
+
+// original returns what the event's commonHeaders tell of the original.
+func (ev *sesEvent) original() *Original {
+	h := ev.Mail.CommonHeaders
+	o := &Original{MessageID: parseMessageID(h.MessageID), Subject: h.Subject}
+	if len(h.From) > 0 {
+		o.From = firstOf(bracketedAddresses(h.From[0]), h.From[0])
+	}
+	o.To = strings.Join(h.To, ", ")
+	return o
+}
+
+// firstOf returns the first of list, or fallback when list is empty.
+func firstOf(list []string, fallback string) string {
+	if len(list) > 0 {
+		return list[0]
+	}
+	return fallback
 }
