@@ -91,12 +91,23 @@ func evalCommand(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if fs.NArg() != 1 {
+	dir := fs.Arg(0)
+	if fs.NArg() > 1 {
+		// Flags may follow DIR too.
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return 2
+		}
+		if fs.NArg() != 0 {
+			fs.Usage()
+			return 2
+		}
+	}
+	if dir == "" {
 		fs.Usage()
 		return 2
 	}
 
-	report, err := runEval(fs.Arg(0), *labelsPath)
+	report, err := runEval(dir, *labelsPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "bounced eval: %v\n", err)
 		return 1
