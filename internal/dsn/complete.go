@@ -1,13 +1,11 @@
 package dsn
 
-import "strings"
-
 // completeFromText fills in, for the recipients of a delivery-status
 // report, what MTAs write only in the human-readable part: the failed
 // SMTP command (Postfix writes "(in reply to RCPT TO command)" there and
 // not in Diagnostic-Code) and a reply code the report left out.
 func (p *parser) completeFromText() {
-	var prose []string
+	var prose *plainBounce
 	for i := range p.report.Recipients {
 		r := &p.report.Recipients[i]
 		if r.FailedCommand == "" {
@@ -19,20 +17,20 @@ func (p *parser) completeFromText() {
 
 		if prose == nil {
 			text, _ := splitOriginal(p.text)
-			prose = strings.Split(string(text), "\n")
+			prose = &plainBounce{lines: splitProse(text)}
 		}
-		p.completeRecipient(r, prose)
+		completeRecipient(r, prose)
 	}
 }
 
-// completeRecipient reads the paragraph of prose that names r.
-func (p *parser) completeRecipient(r *Recipient, prose []string) {
-	at := lineOf(prose, r.FinalRecipient)
+// completeRecipient reads the paragraph of the prose that names r.
+func completeRecipient(r *Recipient, prose *plainBounce) {
+	at := prose.positions([]string{r.FinalRecipient})[0]
 	if at < 0 {
 		return
 	}
 
-	para := joinReplyLines(firstParagraph(prose[at:]))
+	para := joinReplyLines(firstParagraph(prose.lines[at:min(at+maxBlockLines, len(prose.lines))]))
 	if r.FailedCommand == "" {
 		r.FailedCommand = findFailedCommand(para)
 	}

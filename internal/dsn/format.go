@@ -226,7 +226,7 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte
 
 func (p *parser) newPlainBounce(h message.Header, prose []byte) *plainBounce {
 	b := &plainBounce{notRecipient: map[string]bool{}}
-	b.lines = strings.Split(string(prose), "\n")
+	b.lines = splitProse(prose)
 
 	mh := mail.Header{Header: h}
 	for _, a := range addressList(mh, "X-Failed-Recipients") {

@@ -6,8 +6,26 @@ import (
 	"strings"
 )
 
-// maxDiagnosticBytes bounds the diagnostic text taken from prose.
-const maxDiagnosticBytes = 1000
+// Limits on the prose of a plain-text bounce. Real bounces wrap their
+// lines well below maxLineBytes and say what they have to say about one
+// recipient in fewer than maxBlockLines lines; the limits keep the work
+// linear in the message size on hostile input.
+const (
+	maxDiagnosticBytes = 1000 // diagnostic text of one recipient
+	maxLineBytes       = 1000 // longer lines are cut
+	maxBlockLines      = 40   // lines read about one recipient
+)
+
+// splitProse splits prose into lines of at most maxLineBytes.
+func splitProse(prose []byte) []string {
+	lines := strings.Split(string(prose), "\n")
+	for i, line := range lines {
+		if len(line) > maxLineBytes {
+			lines[i] = truncateUTF8(line, maxLineBytes)
+		}
+	}
+	return lines
+}
 
 // plainBounce is what the plain-text formats read: the prose of a bounce
 // that carries no delivery-status part, and the addresses known not to be
@@ -26,6 +44,15 @@ type plainBounce struct {
 	// notRecipient holds lower-cased addresses that name the sender side:
 	// the bounce's From and To and the original's From.
 	notRecipient map[string]bool
+
+	// firstLine maps each lower-cased address of the prose to the index
+	// of its first line; built on first use.
+	firstLine map[string]int
+
+	// replyPara caches replyParagraph(lines), which each recipient
+	// without a reply of its own falls back on.
+	replyPara    []string
+	replyParaSet bool
 }
 
 // extractPlain finds the failed recipients in the prose of a bounce and
@@ -49,22 +76,25 @@ func extractPlain(b *plainBounce) []Recipient {
 	if len(addrs) == 0 && b.trusted {
 		addrs, at = b.anyAddresses()
 	}
-	if len(addrs) == 0 && replyParagraph(b.lines) != nil {
+	if len(addrs) == 0 && b.proseReply() != nil {
 		// The reply is quoted but not the address, as Sendmail 5 and
 		// some appliances write: the caller takes the original's To.
 		addrs, at = []string{""}, []int{-1}
 	}
 
 	rcpts := make([]Recipient, 0, len(addrs))
+	diagnosed := make(map[int]Recipient) // by first line of the block
 	for i, addr := range addrs {
-		start, end := at[i], len(b.lines)
-		if start < 0 {
-			start = 0
+		start := max(at[i], 0)
+		r, found := diagnosed[start]
+		if !found {
+			end := min(start+maxBlockLines, len(b.lines))
+			if i+1 < len(addrs) && at[i+1] > start {
+				end = min(end, at[i+1])
+			}
+			r = b.diagnoseBlock(b.lines[start:end])
+			diagnosed[start] = r
 		}
-		if i+1 < len(addrs) && at[i+1] > start {
-			end = at[i+1]
-		}
-		r := diagnoseBlock(b.lines[start:end], b.lines)
 		r.FinalRecipient = addr
 		rcpts = append(rcpts, r)
 	}
@@ -74,28 +104,60 @@ func extractPlain(b *plainBounce) []Recipient {
 // positions returns the index of the first line that names each address,
 // or -1.
 func (b *plainBounce) positions(addrs []string) []int {
+	if b.firstLine == nil {
+		b.firstLine = indexAddresses(b.lines)
+	}
+
 	at := make([]int, len(addrs))
 	for i, a := range addrs {
-		at[i] = lineOf(b.lines, a)
+		n, found := b.firstLine[asciiLower(a)]
+		if !found {
+			n = -1
+		}
+		at[i] = n
 	}
 	return at
 }
 
-// lineOf returns the index of the first line that contains addr, ignoring
-// the case of ASCII letters, or -1.
-func lineOf(lines []string, addr string) int {
-	addr = asciiLower(addr)
+// indexAddresses maps each lower-cased address in lines to the index of
+// the first line that holds it. One pass keeps the work linear however
+// many recipients a bounce lists.
+func indexAddresses(lines []string) map[string]int {
+	index := make(map[string]int)
 	for n, line := range lines {
-		if strings.Contains(asciiLower(line), addr) {
-			return n
+		if strings.IndexByte(line, '@') < 0 {
+			continue
+		}
+		for _, addr := range addressesIn(line) {
+			key := asciiLower(addr)
+			if _, seen := index[key]; !seen {
+				index[key] = n
+			}
 		}
 	}
-	return -1
+	return index
 }
 
-// hasAddress reports whether addrs holds addr, ignoring case.
-func hasAddress(addrs []string, addr string) bool {
-	return slices.ContainsFunc(addrs, func(a string) bool { return strings.EqualFold(a, addr) })
+// proseReply returns replyParagraph of the whole prose, computed once.
+func (b *plainBounce) proseReply() []string {
+	if !b.replyParaSet {
+		b.replyPara, b.replyParaSet = replyParagraph(b.lines), true
+	}
+	return b.replyPara
+}
+
+// addressSet is a set of addresses that ignores the case of ASCII
+// letters.
+type addressSet map[string]struct{}
+
+// add adds addr and reports whether it was new.
+func (s addressSet) add(addr string) bool {
+	key := asciiLower(addr)
+	if _, found := s[key]; found {
+		return false
+	}
+	s[key] = struct{}{}
+	return true
 }
 
 // lineStartAddresses returns the addresses that start a line, after
@@ -104,12 +166,16 @@ func hasAddress(addrs []string, addr string) bool {
 func (b *plainBounce) lineStartAddresses() ([]string, []int) {
 	var addrs []string
 	var at []int
+	seen := addressSet{}
 	for n, line := range b.lines {
-		if isSenderLine(line) {
+		if len(addrs) >= MaxRecipients {
+			break
+		}
+		if strings.IndexByte(line, '@') < 0 || isSenderLine(line) {
 			continue
 		}
 		addr, before := firstAddressIn(line)
-		if addr == "" || !isRecipientLead(before) || hasAddress(addrs, addr) {
+		if addr == "" || !isRecipientLead(before) {
 			continue
 		}
 		// The sender's own address counts only on a line of its own, as
@@ -118,7 +184,9 @@ func (b *plainBounce) lineStartAddresses() ([]string, []int) {
 		if b.excluded(addr) && (isDaemon(addr) || strings.Trim(line, " \t<>:") != addr) {
 			continue
 		}
-		addrs, at = append(addrs, addr), append(at, n)
+		if seen.add(addr) {
+			addrs, at = append(addrs, addr), append(at, n)
+		}
 	}
 	return addrs, at
 }
@@ -128,12 +196,16 @@ func (b *plainBounce) lineStartAddresses() ([]string, []int) {
 func (b *plainBounce) anyAddresses() ([]string, []int) {
 	var addrs []string
 	var at []int
+	seen := addressSet{}
 	for n, line := range b.lines {
-		if isSenderLine(line) {
+		if len(addrs) >= MaxRecipients {
+			break
+		}
+		if strings.IndexByte(line, '@') < 0 || isSenderLine(line) {
 			continue
 		}
 		for _, addr := range addressesIn(line) {
-			if b.excluded(addr) || hasAddress(addrs, addr) || isSenderContext(line, addr) {
+			if b.excluded(addr) || isSenderContext(line, addr) || !seen.add(addr) {
 				continue
 			}
 			addrs, at = append(addrs, addr), append(at, n)
@@ -254,14 +326,14 @@ func isDomainChar(c byte) bool {
 }
 
 // diagnoseBlock returns a recipient with the reply found in block, the
-// lines about one recipient, or else in all, the whole prose.
-func diagnoseBlock(block, all []string) Recipient {
+// lines about one recipient, or else in the whole prose.
+func (b *plainBounce) diagnoseBlock(block []string) Recipient {
 	para := replyParagraph(block)
 	if para == nil {
-		para = replyParagraph(all)
+		para = b.proseReply()
 	}
 	if para == nil {
-		para = blockText(block, all)
+		para = blockText(block, b.lines)
 	}
 
 	var r Recipient
