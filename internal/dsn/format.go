@@ -166,6 +166,32 @@ func looksLikeBounce(s *headerSummary) bool {
 	return false
 }
 
+// bounceProsePhrases are phrases, lower-cased, that only a bounce's prose
+// uses, for the bounces whose header gives no sign, such as the notices
+// of Japanese mobile carriers sent from a no-reply address.
+var bounceProsePhrases = []string{
+	"could not be delivered to", "couldn't be delivered", "was not delivered to",
+	"delivery to the following recipient", "the following addresses had",
+	"the following address(es) failed", "did not reach the following recipient",
+	"unable to deliver your message", "wasn't able to deliver your message",
+}
+
+// proseLooksLikeBounce reports whether prose holds one of
+// bounceProsePhrases, in a message that is no reply or forward.
+func proseLooksLikeBounce(s *headerSummary, prose []byte) bool {
+	subject := strings.TrimSpace(s.subject)
+	if strings.HasPrefix(subject, "re:") || strings.HasPrefix(subject, "fw") {
+		return false
+	}
+	lower := asciiLower(string(prose[:min(len(prose), 4096)]))
+	for _, phrase := range bounceProsePhrases {
+		if strings.Contains(lower, phrase) {
+			return true
+		}
+	}
+	return false
+}
+
 // sentByMailSystem reports whether the header names a mail system as the
 // sender: an X-Failed-Recipients field, or a mailer-daemon, postmaster or
 // "Mail Delivery" From.
@@ -173,7 +199,7 @@ func sentByMailSystem(s *headerSummary) bool {
 	if s.failedRecipients != "" {
 		return true
 	}
-	for _, w := range []string{"mailer-daemon", "mailer_daemon", "postmaster", "mail delivery", "mail deliver", "mail-daemon", "mmdf", "mail administrator"} {
+	for _, w := range []string{"mailer-daemon", "mailer_daemon", "postmaster", "post_master", "mail delivery", "mail deliver", "mail-daemon", "mmdf", "mail administrator"} {
 		if strings.Contains(s.from, w) {
 			return true
 		}
@@ -204,7 +230,7 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte
 	m.plain = p.newPlainBounce(h, prose)
 	m.plain.trusted = sentByMailSystem(s)
 	for _, f := range orderFormats(s) {
-		if _, generic := f.(genericText); generic && !looksLikeBounce(s) {
+		if _, generic := f.(genericText); generic && !looksLikeBounce(s) && !proseLooksLikeBounce(s, prose) {
 			continue
 		}
 		if rcpts := f.extract(m); len(rcpts) > 0 {
@@ -259,32 +285,42 @@ func (p *parser) addRecipients(rcpts []Recipient) {
 	}
 }
 
-// firstRawPart returns the body of the first MIME part in the raw body
-// of a multipart, found by its boundary-like delimiter line ("--" and no
-// spaces) and the blank line after its header, up to the next such
-// delimiter. A body without delimiter lines is returned whole.
+// firstRawPart returns the body of the first MIME part with text in the
+// raw body of a multipart: the lines after a delimiter line ("--" and no
+// spaces) and the blank line that ends its header, up to the next
+// delimiter. Nested multiparts are walked through the same way, since
+// their delimiters look alike. A body without delimiter lines is returned
+// whole.
 func firstRawPart(body []byte) []byte {
 	start := -1
 	offset := 0
 	for line := range bytes.Lines(body) {
-		trimmed := bytes.TrimSpace(line)
-		delimiter := bytes.HasPrefix(trimmed, []byte("--")) && len(trimmed) > 2 &&
-			bytes.IndexAny(trimmed, " \t") < 0 && line[0] == '-'
-		switch {
-		case delimiter && start >= 0 && offset >= start:
-			return body[start:offset]
-		case delimiter && start < 0:
-			next := offset + len(line)
-			_, rest, found := bytes.Cut(body[next:], []byte("\n\n"))
-			if !found {
-				return body
-			}
-			start = len(body) - len(rest)
+		next := offset + len(line)
+		if !isDelimiterLine(line) {
+			offset = next
+			continue
 		}
-		offset += len(line)
+
+		if start >= 0 && offset >= start && len(bytes.TrimSpace(body[start:offset])) > 0 {
+			return body[start:offset]
+		}
+		_, rest, found := bytes.Cut(body[next:], []byte("\n\n"))
+		if !found {
+			break
+		}
+		start = len(body) - len(rest)
+		offset = next
 	}
 	if start < 0 {
 		return body
 	}
 	return body[start:]
+}
+
+// isDelimiterLine reports whether line looks like a MIME boundary
+// delimiter: it starts with "--" and holds no spaces.
+func isDelimiterLine(line []byte) bool {
+	trimmed := bytes.TrimSpace(line)
+	return line[0] == '-' && bytes.HasPrefix(trimmed, []byte("--")) && len(trimmed) > 2 &&
+		bytes.IndexAny(trimmed, " \t") < 0
 }

@@ -16,15 +16,38 @@ const (
 	maxBlockLines      = 40   // lines read about one recipient
 )
 
-// splitProse splits prose into lines of at most maxLineBytes.
+// splitProse splits prose into lines of at most maxLineBytes. In a
+// forwarded bounce, where most lines are quoted with ">", one level of
+// quoting is removed.
 func splitProse(prose []byte) []string {
 	lines := strings.Split(string(prose), "\n")
+	quoted := isQuoted(lines)
 	for i, line := range lines {
-		if len(line) > maxLineBytes {
-			lines[i] = truncateUTF8(line, maxLineBytes)
+		if quoted {
+			line = strings.TrimPrefix(strings.TrimPrefix(line, ">"), " ")
 		}
+		if len(line) > maxLineBytes {
+			line = truncateUTF8(line, maxLineBytes)
+		}
+		lines[i] = line
 	}
 	return lines
+}
+
+// isQuoted reports whether more than half of the non-blank lines start
+// with ">".
+func isQuoted(lines []string) bool {
+	quoted, text := 0, 0
+	for _, line := range lines {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		text++
+		if line[0] == '>' {
+			quoted++
+		}
+	}
+	return quoted*2 > text
 }
 
 // plainBounce is what the plain-text formats read: the prose of a bounce

@@ -113,7 +113,7 @@ func splitOriginal(text []byte) (prose, original []byte) {
 // too short to be a sentence of prose.
 func isOriginalMarker(line []byte) bool {
 	trimmed := bytes.TrimSpace(line)
-	framed := len(trimmed) > 0 && strings.IndexByte("-=*_#>", trimmed[0]) >= 0
+	framed := len(trimmed) > 0 && strings.IndexByte("-=*_#", trimmed[0]) >= 0
 	if len(trimmed) > 120 || !framed && len(trimmed) > 50 {
 		return false
 	}
