@@ -5,7 +5,9 @@ import "strings"
 // completeFromText fills in, for the recipients of a delivery-status
 // report, what MTAs write only in the human-readable part: the failed
 // SMTP command (Postfix writes "(in reply to RCPT TO command)" there and
-// not in Diagnostic-Code) and a reply code the report left out.
+// not in Diagnostic-Code), a reply code the report left out, and the
+// whole reply where the report has no Diagnostic-Code (OpenSMTPD 6.8 and
+// later write the reply only there).
 func (p *parser) completeFromText() {
 	var prose *plainBounce
 	for i := range p.report.Recipients {
@@ -16,7 +18,8 @@ func (p *parser) completeFromText() {
 		if r.FailedCommand == "" {
 			r.FailedCommand = findFailedCommand(r.DiagnosticCode)
 		}
-		if r.FailedCommand != "" && r.ReplyCode != 0 || p.text == nil || r.FinalRecipient == "" {
+		complete := r.FailedCommand != "" && r.ReplyCode != 0 && r.DiagnosticCode != ""
+		if complete || p.text == nil || r.FinalRecipient == "" {
 			continue
 		}
 
@@ -36,6 +39,11 @@ func completeRecipient(r *Recipient, prose *plainBounce) {
 	}
 
 	para := joinReplyLines(firstParagraph(prose.lines[at:min(at+maxBlockLines, len(prose.lines))]))
+	if r.DiagnosticCode == "" {
+		if code, status := scanDiagnostic(para); code != 0 || status != "" {
+			r.DiagnosticCode, r.ReplyCode, r.DiagnosticStatus = para, code, status
+		}
+	}
 	if r.FailedCommand == "" {
 		r.FailedCommand = findFailedCommand(para)
 	}

@@ -27,13 +27,11 @@ var unparsedList = flag.String("unparsed", "",
 // x.0.0 status, such as 5.0.947, which no MTA writes.
 var labellerStatusRE = regexp.MustCompile(`^[245]\.0\.9[0-9][0-9]$`)
 
-// Minimum agreement with labels.tsv on the corpus files whose top-level
-// type is multipart/report; report-type=delivery-status. Measured with
-// go test on the 227 such files of maildir/bsd (219 label rows): recipient
-// 97.3% (213/219), status 99.5% (211/212 rows whose label is no x.0.9xx
-// refinement), reply code 91.3% (200/219). The misses are recipients
-// given only in the text part or as a pipe or file path, and reply codes
-// given only in the text part.
+// Minimum agreement with labels.tsv on the labelled corpus files whose
+// top-level type is multipart/report; report-type=delivery-status.
+// Measured with go test on the 211 such files of maildir/bsd (219 label
+// rows): recipient 99.5% (218/219), status 100% (215/215 rows whose label
+// is no x.0.9xx refinement), reply code 94.1% (206/219).
 const (
 	minRecipientAgreement = 0.97
 	minStatusAgreement    = 0.99
@@ -190,6 +188,37 @@ type agreement struct {
 }
 
 func TestParse_CorpusLabels(t *testing.T) {
+	a, files := corpusAgreement(t, isDeliveryStatusReport)
+	t.Logf("%d delivery-status reports, %d label rows", files, a.rows)
+	checkRate(t, "recipient", a.recipient, a.rows, minRecipientAgreement)
+	checkRate(t, "status", a.state, a.statusRows, minStatusAgreement)
+	checkRate(t, "reply code", a.reply, a.rows, minReplyAgreement)
+}
+
+// Minimum agreement with labels.tsv on every labelled file of
+// maildir/bsd, plain-text and vendor formats included. Measured with go
+// test on 444 files (476 label rows): recipient 98.7% (470/476), status
+// 98.8% (338/342 rows found whose label is no x.0.9xx refinement), reply
+// code 91.4% (435/476). Two of the recipient misses are label errors: the
+// address of lhost-apachejames-01.eml has one zero fewer than the message,
+// and that of arf-11.eml appears nowhere in it.
+const (
+	minAllRecipientAgreement = 0.98
+	minAllStatusAgreement    = 0.98
+	minAllReplyAgreement     = 0.90
+)
+
+func TestParse_CorpusLabelsAllFormats(t *testing.T) {
+	a, files := corpusAgreement(t, func([]byte) bool { return true })
+	t.Logf("%d files, %d label rows", files, a.rows)
+	checkRate(t, "recipient", a.recipient, a.rows, minAllRecipientAgreement)
+	checkRate(t, "status", a.state, a.statusRows, minAllStatusAgreement)
+	checkRate(t, "reply code", a.reply, a.rows, minAllReplyAgreement)
+}
+
+// corpusAgreement compares the parser with labels.tsv on the labelled
+// files of maildir/bsd that include accepts.
+func corpusAgreement(t *testing.T, include func(raw []byte) bool) (agreement, int) {
 	labels := readLabels(t)
 
 	var a agreement
@@ -199,7 +228,7 @@ func TestParse_CorpusLabels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !isDeliveryStatusReport(raw) {
+		if labels[filepath.Base(path)] == nil || !include(raw) {
 			continue
 		}
 
@@ -211,11 +240,7 @@ func TestParse_CorpusLabels(t *testing.T) {
 		}
 		a.compare(t, filepath.Base(path), r, labels[filepath.Base(path)])
 	}
-
-	t.Logf("%d delivery-status reports, %d label rows", files, a.rows)
-	checkRate(t, "recipient", a.recipient, a.rows, minRecipientAgreement)
-	checkRate(t, "status", a.state, a.statusRows, minStatusAgreement)
-	checkRate(t, "reply code", a.reply, a.rows, minReplyAgreement)
+	return a, files
 }
 
 func (a *agreement) compare(t *testing.T, file string, r *Report, rows []label) {

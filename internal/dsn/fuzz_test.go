@@ -2,9 +2,9 @@ package dsn
 
 import (
 	"bytes"
-	"strings"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 

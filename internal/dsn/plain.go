@@ -361,7 +361,7 @@ func (b *plainBounce) diagnoseBlock(block []string) Recipient {
 
 	var r Recipient
 	r.DiagnosticCode = joinReplyLines(para)
-	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(r.DiagnosticCode)
+	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(joinReplyLines(para[max(failureLine(para), 0):]))
 	r.RemoteMTA = findRemoteHost(r.DiagnosticCode)
 	if r.RemoteMTA == "" {
 		r.RemoteMTA = findRemoteHost(strings.Join(block, " "))
@@ -374,8 +374,21 @@ func (b *plainBounce) diagnoseBlock(block []string) Recipient {
 }
 
 // replyParagraph returns the paragraph of lines that holds the first
-// line quoting an SMTP reply or enhanced status code, or nil.
+// line quoting a failure: an SMTP reply or enhanced status code of class
+// 4 or 5, or else of any class. Session transcripts quote the successful
+// replies before the one that failed.
 func replyParagraph(lines []string) []string {
+	i := failureLine(lines)
+	if i < 0 {
+		return nil
+	}
+	return paragraphAt(lines, i)
+}
+
+// failureLine returns the index of the first line quoting a failure, or
+// else of the first line quoting any code, or else -1.
+func failureLine(lines []string) int {
+	first := len(lines)
 	for i, line := range lines {
 		if !hasCodeCandidate(line) {
 			continue
@@ -384,17 +397,27 @@ func replyParagraph(lines []string) []string {
 		if code == 0 && status == "" {
 			continue
 		}
-
-		start, end := i, i+1
-		for start > 0 && strings.TrimSpace(lines[start-1]) != "" {
-			start--
+		if code >= 400 || status != "" && status[0] != '2' {
+			return i
 		}
-		for end < len(lines) && strings.TrimSpace(lines[end]) != "" {
-			end++
-		}
-		return lines[start:end]
+		first = min(first, i)
 	}
-	return nil
+	if first == len(lines) {
+		return -1
+	}
+	return first
+}
+
+// paragraphAt returns the run of non-blank lines around lines[i].
+func paragraphAt(lines []string, i int) []string {
+	start, end := i, i+1
+	for start > 0 && strings.TrimSpace(lines[start-1]) != "" {
+		start--
+	}
+	for end < len(lines) && strings.TrimSpace(lines[end]) != "" {
+		end++
+	}
+	return lines[start:end]
 }
 
 // blockText returns the text of a block that quotes no reply: all its
