@@ -254,12 +254,14 @@ func (p *parser) newPlainBounce(h message.Header, prose []byte) *plainBounce {
 	b := &plainBounce{notRecipient: map[string]bool{}}
 	b.lines = splitProse(prose)
 
-	mh := mail.Header{Header: h}
-	for _, a := range addressList(mh, "X-Failed-Recipients") {
-		b.failed = append(b.failed, a)
+	// A plain scan for addresses is enough here, and much cheaper than
+	// parsing the fields as RFC 5322 address lists.
+	for _, v := range h.Values("X-Failed-Recipients") {
+		b.failed = append(b.failed, addressesIn(v)...)
 	}
+	b.failed = b.failed[:min(len(b.failed), MaxRecipients)]
 	for _, key := range []string{"From", "To", "Reply-To", "Return-Path"} {
-		for _, a := range addressList(mh, key) {
+		for _, a := range addressesIn(h.Get(key)) {
 			b.notRecipient[strings.ToLower(a)] = true
 		}
 	}

@@ -54,12 +54,23 @@ var errEmpty = errors.New("dsn: empty message")
 // and missing optional fields. It looks for the SMTP reply code and an
 // enhanced status code in the Diagnostic-Code text (see Recipient).
 //
-// The Kind follows the recipients' Actions: any failed recipient makes
-// KindFailure, else any delayed one KindDelay, else KindDelivered. A
-// feedback report (RFC 5965) is KindComplaint with one Recipient per
-// Original-Rcpt-To, and a message marked "Auto-Submitted: auto-replied"
-// (RFC 3834) that is no report is KindAutoReply with its sender as the
-// Recipient. Anything else is KindNotBounce with no recipients.
+// A message without a delivery-status part goes to the vendor formats,
+// tried in an order that a look at its header decides: Amazon SES event
+// notifications, delivery-status fields written into the text, and the
+// plain-text prose of Sendmail, Postfix, Exim, qmail, Exchange and the
+// providers (see extractPlain). The prose is read only when the header
+// or the prose itself says the message is a bounce. A quoted copy of the
+// original after the prose gives Report.Original.
+//
+// The Kind follows the recipients' Actions, or their status class where
+// a format gives no Action: any failed recipient makes KindFailure, else
+// any delayed one KindDelay, else KindDelivered. A feedback report (RFC
+// 5965) or an SES complaint is KindComplaint with one Recipient per
+// complained-about address. A message marked "Auto-Submitted:
+// auto-replied" (RFC 3834), or a vacation reply recognised by its
+// header (X-Autoreply, Apple's X-Apple-Action) or subject ("Automatic
+// reply:"), is KindAutoReply with its sender as the Recipient. Anything
+// else is KindNotBounce with no recipients.
 //
 // The returned original message comes from a message/rfc822 or
 // text/rfc822-headers part, or their RFC 6532 and RFC 6533 counterparts.
