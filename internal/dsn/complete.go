@@ -3,11 +3,10 @@ package dsn
 import "strings"
 
 // completeFromText fills in, for the recipients of a delivery-status
-// report, what MTAs write only in the human-readable part: the failed
-// SMTP command (Postfix writes "(in reply to RCPT TO command)" there and
-// not in Diagnostic-Code), a reply code the report left out, and the
-// whole reply where the report has no Diagnostic-Code (OpenSMTPD 6.8 and
-// later write the reply only there).
+// report, what MTAs write only in the human-readable part. That is the
+// failed SMTP command, because Postfix writes "(in reply to RCPT TO
+// command)" only there, a reply code the report left out, and the whole
+// reply where the report has no Diagnostic-Code, as from OpenSMTPD 6.8.
 func (p *parser) completeFromText() {
 	var prose *plainBounce
 	for i := range p.report.Recipients {

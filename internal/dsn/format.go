@@ -288,11 +288,11 @@ func (p *parser) addRecipients(rcpts []Recipient) {
 }
 
 // firstRawPart returns the body of the first MIME part with text in the
-// raw body of a multipart: the lines after a delimiter line ("--" and no
-// spaces) and the blank line that ends its header, up to the next
-// delimiter. Nested multiparts are walked through the same way, since
-// their delimiters look alike. A body without delimiter lines is returned
-// whole.
+// raw body of a multipart. A part's body starts after a delimiter line
+// ("--" and no spaces) and the blank line that ends its header, and ends
+// at the next delimiter. Nested multiparts are walked through the same
+// way, because their delimiters look alike. A body without delimiter
+// lines is returned whole.
 func firstRawPart(body []byte) []byte {
 	start := -1
 	offset := 0

@@ -120,7 +120,7 @@ type parser struct {
 	haveOriginal bool // set by the first returned header read
 
 	// text is the decoded body of the first text part, the prose of a
-	// plain-text bounce; textIsPlain tells text/plain from text/html.
+	// plain-text bounce. textIsPlain is false for text/html.
 	text        []byte
 	textIsPlain bool
 
@@ -265,7 +265,7 @@ func (p *parser) decideKind(h message.Header, s *headerSummary) {
 	case p.kind != "" && len(r.Recipients) > 0:
 		r.Kind = p.kind
 	case len(r.Recipients) > 0 && isAutoReplyText(h, s):
-		// A vacation notice quoting the address it answers for.
+		// A vacation notice that quotes the address it replies for.
 		r.Kind, r.Recipients = KindAutoReply, nil
 		p.addAutoReplySender(h)
 	case len(r.Recipients) > 0:

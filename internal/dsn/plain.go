@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// Limits on the prose of a plain-text bounce. Real bounces wrap their
-// lines well below maxLineBytes and say what they have to say about one
-// recipient in fewer than maxBlockLines lines; the limits keep the work
-// linear in the message size on hostile input.
+// Limits on the prose of a plain-text bounce. The bounces of the corpus
+// this was built on wrap their lines well below maxLineBytes and describe
+// one recipient in fewer than maxBlockLines lines. The limits keep the
+// work linear in the message size on hostile input.
 const (
 	maxDiagnosticBytes = 1000 // diagnostic text of one recipient
 	maxLineBytes       = 1000 // longer lines are cut
@@ -50,9 +50,9 @@ func isQuoted(lines []string) bool {
 	return quoted*2 > text
 }
 
-// plainBounce is what the plain-text formats read: the prose of a bounce
-// that carries no delivery-status part, and the addresses known not to be
-// failed recipients.
+// plainBounce is the input of the plain-text extraction: the prose of a
+// bounce that carries no delivery-status part, and the addresses known
+// not to be failed recipients.
 type plainBounce struct {
 	lines []string // the prose before the returned original, by line
 
@@ -83,7 +83,7 @@ type plainBounce struct {
 // X-Failed-Recipients, the addresses that start a line (as Sendmail,
 // Postfix, Exim, qmail and most providers list them), or any address in
 // the prose. Each recipient's block of text runs from the line that names
-// it to the line that names the next; the diagnostic is the paragraph of
+// it to the line that names the next. The diagnostic is the paragraph of
 // that block that quotes an SMTP reply, else the whole prose's first such
 // paragraph.
 func extractPlain(b *plainBounce) []Recipient {
@@ -187,36 +187,39 @@ func (s addressSet) add(addr string) bool {
 // indentation, brackets or a short label ending in a colon such as
 // "Recipient address:", with the index of their first line.
 func (b *plainBounce) lineStartAddresses() ([]string, []int) {
-	var addrs []string
-	var at []int
-	seen := addressSet{}
-	for n, line := range b.lines {
-		if len(addrs) >= MaxRecipients {
-			break
-		}
-		if strings.IndexByte(line, '@') < 0 || isSenderLine(line) {
-			continue
-		}
+	return b.collectAddresses(func(line string) []string {
 		addr, before := firstAddressIn(line)
 		if addr == "" || !isRecipientLead(before) {
-			continue
+			return nil
 		}
 		// The sender's own address counts only on a line of its own, as
-		// when a bounce returns to the failed address itself; elsewhere
+		// when a bounce returns to the failed address itself. Elsewhere
 		// it is a greeting or a summary of the original.
 		if b.excluded(addr) && (isDaemon(addr) || strings.Trim(line, " \t<>:") != addr) {
-			continue
+			return nil
 		}
-		if seen.add(addr) {
-			addrs, at = append(addrs, addr), append(at, n)
-		}
-	}
-	return addrs, at
+		return []string{addr}
+	})
 }
 
 // anyAddresses returns every address of the prose not excluded, with
 // the index of its first line.
 func (b *plainBounce) anyAddresses() ([]string, []int) {
+	return b.collectAddresses(func(line string) []string {
+		var addrs []string
+		for _, addr := range addressesIn(line) {
+			if !b.excluded(addr) && !isSenderContext(line, addr) {
+				addrs = append(addrs, addr)
+			}
+		}
+		return addrs
+	})
+}
+
+// collectAddresses returns the distinct addresses that pick finds in the
+// lines of the prose, skipping header-like sender lines, with the index
+// of the line each was first found on. It stops at MaxRecipients.
+func (b *plainBounce) collectAddresses(pick func(line string) []string) ([]string, []int) {
 	var addrs []string
 	var at []int
 	seen := addressSet{}
@@ -227,11 +230,10 @@ func (b *plainBounce) anyAddresses() ([]string, []int) {
 		if strings.IndexByte(line, '@') < 0 || isSenderLine(line) {
 			continue
 		}
-		for _, addr := range addressesIn(line) {
-			if b.excluded(addr) || isSenderContext(line, addr) || !seen.add(addr) {
-				continue
+		for _, addr := range pick(line) {
+			if seen.add(addr) {
+				addrs, at = append(addrs, addr), append(at, n)
 			}
-			addrs, at = append(addrs, addr), append(at, n)
 		}
 	}
 	return addrs, at
@@ -606,11 +608,12 @@ func asciiLower(s string) string {
 	return s
 }
 
-// hasCodeCandidate reports whether s may hold a reply code or an enhanced
-// status code: a word of three digits whose first is 2 to 5, or 2, 4 or 5
-// followed by a dot and a digit, not inside a longer number. It spares
-// the regular expressions of scanDiagnostic the lines of prose, dates
-// and IP addresses that hold neither.
+// hasCodeCandidate reports whether s may contain a reply code or an
+// enhanced status code, not inside a longer number. A reply code is a
+// word of three digits whose first is 2 to 5. An enhanced status code
+// starts with 2, 4 or 5, a dot and a digit. The check spares the regular
+// expressions of scanDiagnostic most lines of prose, dates and IP
+// addresses.
 func hasCodeCandidate(s string) bool {
 	for i := 0; i+2 < len(s); i++ {
 		c := s[i]
