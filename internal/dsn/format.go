@@ -70,12 +70,17 @@ type bounceMessage struct {
 	// original is set by a format that carries the original's header
 	// in its own shape, such as the JSON of Amazon SES.
 	original *Original
+
+	// complainant and originalTo come from the returned message: the
+	// recipient a complaint notice names, and the To addresses.
+	complainant, originalTo string
 }
 
 // formats is every format in the default order. Those whose detect
 // matches the header move to the front; the generic plain-text format is
 // always last.
 var formats = []format{
+	complaintNotice{},
 	sesNotification{},
 	embeddedStatus{},
 	genericText{},
@@ -226,7 +231,7 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte
 		}
 	}
 
-	m := &bounceMessage{header: h, summary: s, prose: prose}
+	m := &bounceMessage{header: h, summary: s, prose: prose, complainant: p.complainant, originalTo: p.report.Original.To}
 	m.plain = p.newPlainBounce(h, prose)
 	m.plain.trusted = sentByMailSystem(s)
 	for _, f := range orderFormats(s) {
@@ -325,4 +330,44 @@ func isDelimiterLine(line []byte) bool {
 	trimmed := bytes.TrimSpace(line)
 	return line[0] == '-' && bytes.HasPrefix(trimmed, []byte("--")) && len(trimmed) > 2 &&
 		bytes.IndexAny(trimmed, " \t") < 0
+}
+
+// hotmailRecipientField is the field that Microsoft's junk mail reports
+// (JMRP) add to the returned message to name the complaining recipient.
+const hotmailRecipientField = "X-Hmxmroriginalrecipient"
+
+// complaintNotice reads complaints that are no feedback report (RFC
+// 5965): a notice whose subject says it is a complaint, with the message
+// complained about attached, as Microsoft's older JMRP notices ("complaint
+// about message from 192.0.2.1") are.
+type complaintNotice struct{}
+
+func (complaintNotice) name() string { return "complaint-notice" }
+
+func (complaintNotice) detect(s *headerSummary) bool {
+	for _, w := range []string{"complaint about message", "abuse report", "spam complaint", "spam report"} {
+		if strings.Contains(s.subject, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c complaintNotice) extract(m *bounceMessage) []Recipient {
+	if !c.detect(m.summary) {
+		return nil
+	}
+
+	addrs := []string{m.complainant}
+	if m.complainant == "" {
+		addrs = strings.Split(m.originalTo, ", ")
+	}
+	var rcpts []Recipient
+	for _, a := range addrs {
+		if a != "" {
+			rcpts = append(rcpts, Recipient{FinalRecipient: a})
+		}
+	}
+	m.kind, m.feedbackType = KindComplaint, "abuse"
+	return rcpts
 }

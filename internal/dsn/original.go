@@ -30,10 +30,12 @@ func (p *parser) readOriginal(body io.Reader) {
 	}
 	p.haveOriginal = true
 	p.report.Original = parseOriginal(mail.Header{Header: message.Header{Header: h}}, p.opts.ExtraHeaders)
+	p.complainant = parseAddressField(h.Get(hotmailRecipientField))
 }
 
-// originalFields are the fields that Original holds.
-var originalFields = []string{"Message-Id", "From", "To", "Subject", "Date"}
+// originalFields are the fields that Original holds, and the field in
+// which Microsoft's complaint notices name the complaining recipient.
+var originalFields = []string{"Message-Id", "From", "To", "Subject", "Date", hotmailRecipientField}
 
 // selectFields returns the fields of a header section that are named in
 // originalFields or extra, unfolded, and whether the section has any

@@ -124,6 +124,10 @@ type parser struct {
 	text        []byte
 	textIsPlain bool
 
+	// complainant is the recipient that a complaint notice without a
+	// feedback report names in the returned message's header.
+	complainant string
+
 	// brokenMIME is set when a multipart could not be read to its end.
 	brokenMIME bool
 
