@@ -128,6 +128,18 @@ func (embeddedStatus) extract(m *bounceMessage) []Recipient {
 	return rcpts
 }
 
+// needsBounceSigns reports whether f reads prose that an ordinary message
+// could contain too, such as an address at the start of a line or a
+// quoted "Final-Recipient:" field, so that it runs only on a message whose
+// header or prose says it is a bounce.
+func needsBounceSigns(f format) bool {
+	switch f.(type) {
+	case genericText, embeddedStatus:
+		return true
+	}
+	return false
+}
+
 // genericText reads the prose of a plain-text bounce (see extractPlain).
 type genericText struct{}
 
@@ -234,8 +246,9 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte
 	m := &bounceMessage{header: h, summary: s, prose: prose, complainant: p.complainant, originalTo: p.report.Original.To}
 	m.plain = p.newPlainBounce(h, prose)
 	m.plain.trusted = sentByMailSystem(s)
+	bounce := looksLikeBounce(s) || proseLooksLikeBounce(s, prose)
 	for _, f := range orderFormats(s) {
-		if _, generic := f.(genericText); generic && !looksLikeBounce(s) && !proseLooksLikeBounce(s, prose) {
+		if needsBounceSigns(f) && !bounce {
 			continue
 		}
 		if rcpts := f.extract(m); len(rcpts) > 0 {

@@ -127,3 +127,12 @@ func TestParse_NotAutoReplyFromMailerDaemon(t *testing.T) {
 		t.Errorf("kind %q, want %q", r.Kind, KindFailure)
 	}
 }
+
+func TestParse_QuotedStatusFieldsInOrdinaryMail(t *testing.T) {
+	raw := "From: Ivan <ivan@example.com>\nTo: support@example.org\nSubject: question\n\n" +
+		"My bounce said:\nFinal-Recipient: rfc822; judy@example.net\nStatus: 5.1.1\n"
+	r := mustParse(t, []byte(raw))
+	if r.Kind != KindNotBounce || len(r.Recipients) != 0 {
+		t.Errorf("kind %q with %d recipients, want %q and none", r.Kind, len(r.Recipients), KindNotBounce)
+	}
+}
