@@ -365,12 +365,15 @@ func (b *plainBounce) diagnoseBlock(block []string) Recipient {
 	r.DiagnosticCode = joinReplyLines(para)
 	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(joinReplyLines(para[max(failureLine(para), 0):]))
 	r.RemoteMTA = findRemoteHost(r.DiagnosticCode)
-	if r.RemoteMTA == "" {
-		r.RemoteMTA = findRemoteHost(strings.Join(block, " "))
-	}
 	r.FailedCommand = findFailedCommand(r.DiagnosticCode)
-	if r.FailedCommand == "" {
-		r.FailedCommand = findFailedCommand(strings.Join(block, " "))
+	if r.RemoteMTA == "" || r.FailedCommand == "" {
+		text := strings.Join(block, " ")
+		if r.RemoteMTA == "" {
+			r.RemoteMTA = findRemoteHost(text)
+		}
+		if r.FailedCommand == "" {
+			r.FailedCommand = findFailedCommand(text)
+		}
 	}
 	return r
 }
