@@ -112,10 +112,10 @@ func TestParse_LineEndingTwins(t *testing.T) {
 
 // TestParse_CorpusNotBounce checks the files of maildir/not. Those named
 // is-not-bounce-* are ordinary mail. The others were kept there because
-// they broke other parsers: rb-issue-368-bug.eml is a postmaster's notice
-// that a mailbox was full, which this package reads as a failure, so for
-// them the test requires only that no recipient failed permanently, the
-// one result that would suppress an address.
+// they broke other parsers. rb-issue-368-bug.eml is a postmaster's notice
+// that a mailbox was full, which this package reads as a failure. For
+// such files the test requires only that no recipient failed
+// permanently, because that is the result that would suppress an address.
 func TestParse_CorpusNotBounce(t *testing.T) {
 	for _, path := range corpusFiles(t, "not") {
 		r := parseFile(t, path)
