@@ -22,6 +22,9 @@ type Config struct {
 	SMTP SMTP `yaml:"smtp"`
 	HTTP HTTP `yaml:"http"`
 
+	Store       Store       `yaml:"store"`
+	Suppression Suppression `yaml:"suppression"`
+
 	// DataDir is the directory of the database.
 	DataDir string `yaml:"data_dir"`
 
@@ -63,6 +66,7 @@ func Default() Config {
 		DataDir:         "bounced-data",
 		LogLevel:        "info",
 		ShutdownTimeout: 30 * time.Second,
+		Store:           Store{RawRetention: DefaultRawRetention},
 	}
 }
 
@@ -123,6 +127,12 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("shutdown_timeout %v must be positive", c.ShutdownTimeout))
+	}
+	if _, err := c.Suppression.Policy(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Store.RawRetention < 0 {
+		errs = append(errs, fmt.Errorf("store.raw_retention %v is negative", c.Store.RawRetention))
 	}
 	return errors.Join(errs...)
 }
