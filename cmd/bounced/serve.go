@@ -130,7 +130,15 @@ func serve(args []string, stderr io.Writer) int {
 // runDaemon wires the parts, serves until ctx ends, then shuts down: stop
 // accepting, let sessions finish within the timeout, close the database.
 func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{Logger: log.With("component", "store")})
+	policy, err := cfg.Suppression.Policy()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{
+		Logger:       log.With("component", "store"),
+		Policy:       policy,
+		RawRetention: cfg.Store.RawRetention,
+	})
 	if err != nil {
 		return err
 	}
@@ -154,7 +162,7 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Domains:  cfg.SMTP.Domains,
 	}, pipeline, log.With("component", "smtpd"))
 	httpServer := &http.Server{
-		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, reg, log.With("component", "http")),
+		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, pipeline, reg, log.With("component", "http")),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
