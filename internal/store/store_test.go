@@ -229,24 +229,3 @@ func TestOpen_LockedFileTimesOut(t *testing.T) {
 		t.Fatal("second Open of a locked file succeeded")
 	}
 }
-
-func BenchmarkDeliver_Parallel(b *testing.B) {
-	st, err := Open(filepath.Join(b.TempDir(), "bounced.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	raw := make([]byte, 4096)
-	b.SetParallelism(10) // 10 × GOMAXPROCS writers, like concurrent SMTP sessions
-	b.RunParallel(func(pb *testing.PB) {
-		i := 0
-		for pb.Next() {
-			i++
-			ev := hardEvent(fmt.Sprintf("u%d@example.com", i), time.Now())
-			if err := st.Deliver(context.Background(), &Message{Received: time.Now(), Raw: raw}, []Event{ev}); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
-}

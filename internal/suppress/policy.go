@@ -114,8 +114,8 @@ type State struct {
 	Entry *Entry
 
 	// Recent are the times of the soft events counted towards a threshold
-	// rule, oldest first. Times outside the rule's window are dropped, so
-	// counts decay.
+	// rule, oldest first, at most the rule's threshold of them. Times
+	// outside the rule's window are dropped, so counts decay.
 	Recent []time.Time
 }
 
@@ -144,7 +144,7 @@ func (p *Policy) Apply(address string, st State, ev Event) (State, Decision) {
 		return st, d
 	}
 	if rule.Action == ActionThreshold {
-		st.Recent = recentWithin(st.Recent, ev.Time, rule.Window)
+		st.Recent = recentWithin(st.Recent, ev.Time, rule.Window, rule.Threshold-1)
 		st.Recent = append(st.Recent, ev.Time)
 		if len(st.Recent) < rule.Threshold {
 			return st, d
@@ -230,9 +230,10 @@ func kindRank(k Kind) int {
 	return slices.Index([]Kind{KindSoft, KindHard, KindComplaint, KindManual}, k)
 }
 
-// recentWithin returns the times of recent that lie within window before
-// now.
-func recentWithin(recent []time.Time, now time.Time, window time.Duration) []time.Time {
+// recentWithin returns the last max times of recent that lie within
+// window before now. Keeping no more than the threshold needs bounds the
+// state of an address that bounces all day.
+func recentWithin(recent []time.Time, now time.Time, window time.Duration, max int) []time.Time {
 	cutoff := now.Add(-window)
 	kept := recent[:0:0]
 	for _, t := range recent {
@@ -240,5 +241,5 @@ func recentWithin(recent []time.Time, now time.Time, window time.Duration) []tim
 			kept = append(kept, t)
 		}
 	}
-	return kept
+	return kept[len(kept)-min(len(kept), max):]
 }

@@ -200,3 +200,17 @@ func TestValidate_Default(t *testing.T) {
 		t.Errorf("default policy invalid: %v", err)
 	}
 }
+
+func TestApply_RecentBounded(t *testing.T) {
+	var events []Event
+	for i := range 50 {
+		events = append(events, bounce("mailboxfull", false, t0.Add(time.Duration(i)*time.Minute)))
+	}
+	st, d := applyAll(Default(), events...)
+	if !d.Suppressed {
+		t.Error("fiftieth bounce within the window did not suppress")
+	}
+	if len(st.Recent) != DefaultSoftThreshold {
+		t.Errorf("Recent holds %d times, want at most the threshold %d", len(st.Recent), DefaultSoftThreshold)
+	}
+}
