@@ -76,7 +76,7 @@ func (c *apiClient) do(method, path string, q url.Values, contentType string, bo
 	return data, nil
 }
 
-// statusError is a non-2xx answer of the API.
+// statusError is a non-2xx response of the API.
 type statusError struct {
 	Status  int
 	Code    string `json:"code"`

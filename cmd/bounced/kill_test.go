@@ -14,12 +14,11 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/bounced/bounced/internal/store"
 )
 
-// acked is a message the daemon answered with 250: its id from the reply
+// acked is a message the daemon accepted with 250: its id from the reply
 // and the marker header that makes its bytes unique.
 type acked struct {
 	id     uint64
@@ -148,18 +147,7 @@ func checkAckedStored(t *testing.T, path string, all []acked) {
 	st.Close()
 	t.Logf("%d acknowledged messages checked, %d lost", len(all), lost)
 
-	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if err != nil {
-		t.Fatalf("opening for the consistency check: %v", err)
-	}
-	defer db.Close()
-	err = db.View(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Errorf("bbolt consistency check: %v", err)
+	if err := store.CheckFile(path); err != nil {
+		t.Error(err)
 	}
 }

@@ -97,6 +97,7 @@ func runLatency(b *testing.B, parallelism int, request func(client *http.Client,
 	var mu sync.Mutex
 	var latencies []time.Duration
 	var next int64
+
 	b.SetParallelism(parallelism)
 	b.ResetTimer()
 	start := time.Now()
@@ -119,6 +120,7 @@ func runLatency(b *testing.B, parallelism int, request func(client *http.Client,
 		mu.Unlock()
 	})
 	elapsed := time.Since(start)
+
 	slices.Sort(latencies)
 	if len(latencies) == 0 {
 		return

@@ -43,23 +43,7 @@ func eventFilter(r *http.Request) (store.EventFilter, error) {
 }
 
 func (a *api) listEvents(w http.ResponseWriter, r *http.Request) {
-	f, err := eventFilter(r)
-	if err != nil {
-		a.writeRequestError(w, r, err)
-		return
-	}
-	limit, err := limitParam(r)
-	if err != nil {
-		a.writeRequestError(w, r, err)
-		return
-	}
-
-	events, next, err := a.store.Events(f, r.URL.Query().Get("cursor"), limit)
-	if err != nil {
-		a.writeRequestError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, newPage(events, next))
+	listPage(a, w, r, eventFilter, a.store.Events)
 }
 
 // getEvent returns one event. Its rule field names the classifier rule,
@@ -92,8 +76,8 @@ func (a *api) getMessageRaw(w http.ResponseWriter, r *http.Request) {
 	a.writeRaw(w, r, id)
 }
 
-// event reads the event of the id in the path, answering the error itself
-// when it fails.
+// event reads the event of the id in the path. When that fails, it writes
+// the error response itself and returns false.
 func (a *api) event(w http.ResponseWriter, r *http.Request) (store.Event, bool) {
 	id, err := idParam(r)
 	if err != nil {
@@ -129,17 +113,10 @@ func (a *api) writeRaw(w http.ResponseWriter, r *http.Request, id uint64) {
 }
 
 func (a *api) listQuarantine(w http.ResponseWriter, r *http.Request) {
-	limit, err := limitParam(r)
-	if err != nil {
-		a.writeRequestError(w, r, err)
-		return
-	}
-	msgs, next, err := a.store.Quarantine(r.URL.Query().Get("cursor"), limit)
-	if err != nil {
-		a.writeRequestError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, newPage(msgs, next))
+	noFilter := func(*http.Request) (struct{}, error) { return struct{}{}, nil }
+	listPage(a, w, r, noFilter, func(_ struct{}, cursor string, limit int) ([]store.Message, string, error) {
+		return a.store.Quarantine(cursor, limit)
+	})
 }
 
 // postMessage ingests one raw message (the request body) through the same

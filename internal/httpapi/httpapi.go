@@ -150,14 +150,14 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 	}{apiError{Code: code, Message: message}})
 }
 
-// writeInvalid answers 400 for an invalid field of the request.
+// writeInvalid writes a 400 response for an invalid field of the request.
 func writeInvalid(w http.ResponseWriter, field, message string) {
 	writeJSON(w, http.StatusBadRequest, struct {
 		Error apiError `json:"error"`
 	}{apiError{Code: "invalid_" + field, Message: message, Field: field}})
 }
 
-// writeInternal logs err and answers 500 without its detail.
+// writeInternal logs err and writes a 500 response without its detail.
 func (a *api) writeInternal(w http.ResponseWriter, r *http.Request, err error) {
 	a.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	writeError(w, http.StatusInternalServerError, "internal", "the server failed to handle the request; see its log")
@@ -183,4 +183,27 @@ func newPage[T any](items []T, cursor string) page[T] {
 		items = []T{}
 	}
 	return page[T]{Items: items, NextCursor: cursor}
+}
+
+// listPage writes one page of a listing: filter reads the filters of the
+// request, and list reads the page they select from the store.
+func listPage[F, T any](a *api, w http.ResponseWriter, r *http.Request,
+	filter func(*http.Request) (F, error), list func(F, string, int) ([]T, string, error)) {
+	f, err := filter(r)
+	if err != nil {
+		a.writeRequestError(w, r, err)
+		return
+	}
+	limit, err := limitParam(r)
+	if err != nil {
+		a.writeRequestError(w, r, err)
+		return
+	}
+
+	items, next, err := list(f, r.URL.Query().Get("cursor"), limit)
+	if err != nil {
+		a.writeRequestError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(items, next))
 }

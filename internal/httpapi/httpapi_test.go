@@ -81,7 +81,7 @@ func (s *testServer) do(t *testing.T, method, path, body string) (int, string) {
 	return resp.StatusCode, string(data)
 }
 
-// apiCase is one request and what its answer must be.
+// apiCase is one request and the response it expects.
 type apiCase struct {
 	name     string
 	method   string

@@ -35,8 +35,8 @@ func invalid(field, format string, args ...any) error {
 	return &badRequest{field: field, message: fmt.Sprintf(format, args...)}
 }
 
-// writeRequestError answers 400 for a badRequest and 500 for anything
-// else.
+// writeRequestError writes a 400 response for a badRequest or an invalid
+// cursor, and a 500 response for any other error.
 func (a *api) writeRequestError(w http.ResponseWriter, r *http.Request, err error) {
 	var bad *badRequest
 	if errors.As(err, &bad) {

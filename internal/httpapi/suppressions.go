@@ -72,8 +72,8 @@ func (a *api) putSuppression(w http.ResponseWriter, r *http.Request) {
 }
 
 // deleteSuppression removes the entry of an address, whatever made it,
-// with an optional comment in the query; the removal is recorded as an
-// event, which is returned.
+// with an optional comment in the query. The removal is recorded as an
+// event, which the response contains.
 func (a *api) deleteSuppression(w http.ResponseWriter, r *http.Request) {
 	addr, err := address("address", r.PathValue("address"), true)
 	if err != nil {
@@ -96,7 +96,7 @@ type checkRequest struct {
 	Addresses []string `json:"addresses"`
 }
 
-// checkResult is the answer for one address of a check, in request order.
+// checkResult is the result for one address of a check, in request order.
 type checkResult struct {
 	Address    string             `json:"address"`
 	Suppressed bool               `json:"suppressed"`
@@ -156,23 +156,7 @@ func suppressionFilter(r *http.Request) (store.SuppressionFilter, error) {
 }
 
 func (a *api) listSuppressions(w http.ResponseWriter, r *http.Request) {
-	f, err := suppressionFilter(r)
-	if err != nil {
-		a.writeRequestError(w, r, err)
-		return
-	}
-	limit, err := limitParam(r)
-	if err != nil {
-		a.writeRequestError(w, r, err)
-		return
-	}
-
-	entries, next, err := a.store.Suppressions(f, r.URL.Query().Get("cursor"), limit)
-	if err != nil {
-		a.writeRequestError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, newPage(entries, next))
+	listPage(a, w, r, suppressionFilter, a.store.Suppressions)
 }
 
 var csvHeader = []string{"address", "kind", "reason", "policy", "rule", "first_seen", "last_seen", "count", "event_id", "expires", "comment"}

@@ -101,9 +101,9 @@ type MboxMessage struct {
 var fromLine = []byte("From ")
 
 // ReadMbox returns the messages of an mbox stream. A line starting with
-// "From " after an empty line (or at the start) begins a message; one ">"
-// is removed from lines matching ">+From " (the mboxrd convention; in
-// mboxo files this also unquotes lines that were quoted in the original).
+// "From " after an empty line, or at the start, begins a message. One ">"
+// is removed from lines matching ">+From ", as mboxrd specifies. In an
+// mboxo file this also unquotes lines that were quoted in the original.
 func ReadMbox(r io.Reader) iter.Seq2[int, MboxMessage] {
 	return func(yield func(int, MboxMessage) bool) {
 		br := bufio.NewReader(r)

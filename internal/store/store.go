@@ -196,3 +196,19 @@ func indexable(address string) bool {
 // maxAddressLen is the longest address that is indexed and suppressed.
 // Longer ones are stored with their event but cannot be looked up.
 const maxAddressLen = 320
+
+// CheckFile runs bbolt's consistency check over the file at path, which no
+// process may have open, and returns the first problem it finds.
+func CheckFile(path string) error {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: DefaultLockTimeout, ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("opening %q for the consistency check: %w", path, err)
+	}
+	defer db.Close()
+	return db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return fmt.Errorf("consistency check of %q: %w", path, err)
+		}
+		return nil
+	})
+}

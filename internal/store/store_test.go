@@ -30,20 +30,8 @@ func openTest(t *testing.T) (*Store, string) {
 
 func checkConsistency(t *testing.T, path string) {
 	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
-	if err != nil {
-		t.Errorf("reopening for check: %v", err)
-		return
-	}
-	defer db.Close()
-	err = db.View(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Errorf("consistency check: %v", err)
+	if err := CheckFile(path); err != nil {
+		t.Error(err)
 	}
 }
 

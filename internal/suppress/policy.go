@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Action is what a rule does with a matching event.
+// Action is the effect of a rule on a matching event.
 type Action string
 
 // The actions a rule can take.
@@ -62,7 +62,7 @@ type Rule struct {
 	Expiry time.Duration `json:"expiry,omitempty"`
 }
 
-// Event is what Apply needs to know about one event of an address.
+// Event is the part of one event of an address that Apply reads.
 type Event struct {
 	ID      uint64
 	Time    time.Time
@@ -108,7 +108,7 @@ func (e *Entry) Active(now time.Time) bool {
 	return e != nil && (e.Expires.IsZero() || now.Before(e.Expires))
 }
 
-// State is what the policy remembers about one address.
+// State is the policy's record of one address.
 type State struct {
 	// Entry is the suppression entry, or nil.
 	Entry *Entry
