@@ -71,6 +71,7 @@ func (s *Store) drain(first *commitRequest) []*commitRequest {
 func (s *Store) commit(batch []*commitRequest) {
 	start := time.Now()
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		packAppendBuckets(tx)
 		for _, req := range batch {
 			if err := req.apply(tx); err != nil {
 				return err
@@ -92,5 +93,17 @@ func (s *Store) commit(batch []*commitRequest) {
 	s.log.Warn("group commit failed, retrying requests one by one", "err", err, "requests", len(batch))
 	for _, req := range batch {
 		s.commit([]*commitRequest{req})
+	}
+}
+
+// appendBuckets are the buckets whose keys grow with every insert.
+var appendBuckets = [][]byte{bucketMessages, bucketRaw, bucketEvents, bucketByTime, bucketByMessage}
+
+// packAppendBuckets fills the pages of appendBuckets to 90% before a
+// split. bbolt's default of 50% suits random inserts, but leaves half of
+// every page empty when keys only ever grow.
+func packAppendBuckets(tx *bolt.Tx) {
+	for _, name := range appendBuckets {
+		tx.Bucket(name).FillPercent = 0.9
 	}
 }
