@@ -174,6 +174,9 @@ func (p *Policy) manualAdd(address string, st State, ev Event) (State, Decision)
 	e.Kind = KindManual
 	e.Comment = ev.Comment
 	e.Expires = ev.Expires
+	if e.Expires.IsZero() {
+		e.Expires = p.expiry(KindManual, Rule{}, ev.Time)
+	}
 	if e.Reason == "" {
 		e.Reason = "manual"
 	}

@@ -214,3 +214,11 @@ func TestApply_RecentBounded(t *testing.T) {
 		t.Errorf("Recent holds %d times, want at most the threshold %d", len(st.Recent), DefaultSoftThreshold)
 	}
 }
+
+func TestApply_ManualDefaultExpiry(t *testing.T) {
+	p := Default().WithOverrides(nil, nil, map[Kind]time.Duration{KindManual: 24 * time.Hour})
+	st, _ := applyAll(p, Event{Time: t0, Kind: EventManualAdd})
+	if want := t0.Add(24 * time.Hour); !st.Entry.Expires.Equal(want) {
+		t.Errorf("Expires = %v, want the manual default %v", st.Entry.Expires, want)
+	}
+}
