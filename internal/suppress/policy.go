@@ -75,8 +75,8 @@ type Event struct {
 	// Expires, for a manual add, overrides the default expiry.
 	Expires time.Time
 
-	// Untrusted marks an event whose signed return path did not verify:
-	// it is counted but never suppresses.
+	// Untrusted marks an event whose signed return path did not verify.
+	// It is counted, but it never suppresses and never clears an entry.
 	Untrusted bool
 }
 
@@ -135,7 +135,11 @@ func (p *Policy) Apply(address string, st State, ev Event) (State, Decision) {
 	case EventManualRemove:
 		return State{}, Decision{Rule: "manual", Action: ActionCount, Cleared: st.Entry != nil}
 	case EventDelivered:
-		return p.delivered(st, ev)
+		if ev.Untrusted {
+			// A forged delivery report must not reopen an address either.
+			return st, Decision{Rule: "delivered", Action: ActionCount}
+		}
+		return p.delivered(st)
 	}
 
 	rule := p.Match(ev)
@@ -159,7 +163,7 @@ func (p *Policy) Apply(address string, st State, ev Event) (State, Decision) {
 // delivered clears a soft entry and the soft count: the mailbox accepts
 // mail again. Hard, complaint and manual entries stay, because one
 // delivery does not undo them.
-func (p *Policy) delivered(st State, ev Event) (State, Decision) {
+func (p *Policy) delivered(st State) (State, Decision) {
 	d := Decision{Rule: "delivered", Action: ActionCount}
 	st.Recent = nil
 	if st.Entry != nil && st.Entry.Kind == KindSoft {

@@ -222,3 +222,11 @@ func TestApply_ManualDefaultExpiry(t *testing.T) {
 		t.Errorf("Expires = %v, want the manual default %v", st.Entry.Expires, want)
 	}
 }
+
+func TestApply_UntrustedDeliveryKeepsEntry(t *testing.T) {
+	soft := bounce("mailboxfull", false, t0)
+	st, d := applyAll(Default(), soft, soft, soft, Event{Time: t0, Kind: EventDelivered, Untrusted: true})
+	if st.Entry == nil || d.Cleared {
+		t.Error("an untrusted delivery report cleared a soft entry")
+	}
+}
