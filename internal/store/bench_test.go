@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -72,21 +73,27 @@ func BenchmarkFileSize_MillionEvents(b *testing.B) {
 	raw := benchRaw(b)
 	const perMessage = 10
 
-	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	for i := 0; i < total; i += perMessage {
-		events := make([]Event, perMessage)
-		for j := range events {
-			events[j] = Event{
-				Time: at, Recipient: fmt.Sprintf("user%d@domain%d.example", i+j, (i+j)%5000),
-				Kind: "failure", Status: "5.1.1", ReplyCode: 550, Reason: "userunknown", Hard: true,
-				Provider: "other", Rule: "status-511", Diagnostic: "smtp; 550 5.1.1 <user@domain.example>: Recipient address rejected: User unknown",
+	// 64 concurrent writers, so that group commit fills the transactions
+	// as concurrent SMTP sessions would.
+	start := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 64 {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(perMessage)) - perMessage
+				if i >= total {
+					return
+				}
+				at := start.Add(time.Duration(i) * time.Second)
+				if err := st.Deliver(context.Background(), &Message{Received: at, Raw: raw}, sizeEvents(i, perMessage, at)); err != nil {
+					b.Error(err)
+					return
+				}
 			}
-		}
-		if err := st.Deliver(context.Background(), &Message{Received: at, Raw: raw}, events); err != nil {
-			b.Fatal(err)
-		}
-		at = at.Add(time.Second)
+		})
 	}
+	wg.Wait()
 	st.Close()
 
 	info, err := os.Stat(path)
@@ -95,4 +102,18 @@ func BenchmarkFileSize_MillionEvents(b *testing.B) {
 	}
 	b.ReportMetric(float64(info.Size())/float64(total)*1e6/(1<<20), "MiB/1M-events")
 	b.ReportMetric(float64(len(raw)), "raw-bytes/msg")
+}
+
+// sizeEvents returns n hard bounces of distinct recipients from index
+// first on.
+func sizeEvents(first, n int, at time.Time) []Event {
+	events := make([]Event, n)
+	for j := range events {
+		events[j] = Event{
+			Time: at, Recipient: fmt.Sprintf("user%d@domain%d.example", first+j, (first+j)%5000),
+			Kind: "failure", Status: "5.1.1", ReplyCode: 550, Reason: "userunknown", Hard: true,
+			Provider: "other", Rule: "status-511", Diagnostic: "smtp; 550 5.1.1 <user@domain.example>: Recipient address rejected: User unknown",
+		}
+	}
+	return events
 }
