@@ -135,9 +135,10 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{
-		Logger:       log.With("component", "store"),
-		Policy:       policy,
-		RawRetention: cfg.Store.RawRetention,
+		Logger:         log.With("component", "store"),
+		Policy:         policy,
+		RawRetention:   cfg.Store.RawRetention,
+		EventRetention: cfg.Store.EventRetention,
 	})
 	if err != nil {
 		return err

@@ -66,7 +66,7 @@ func Default() Config {
 		DataDir:         "bounced-data",
 		LogLevel:        "info",
 		ShutdownTimeout: 30 * time.Second,
-		Store:           Store{RawRetention: DefaultRawRetention},
+		Store:           Store{RawRetention: DefaultRawRetention, EventRetention: DefaultEventRetention},
 	}
 }
 
@@ -131,8 +131,8 @@ func (c Config) Validate() error {
 	if _, err := c.Suppression.Policy(); err != nil {
 		errs = append(errs, err)
 	}
-	if c.Store.RawRetention < 0 {
-		errs = append(errs, fmt.Errorf("store.raw_retention %v is negative", c.Store.RawRetention))
+	if c.Store.RawRetention < 0 || c.Store.EventRetention < 0 {
+		errs = append(errs, fmt.Errorf("store.raw_retention %v and store.event_retention %v must not be negative", c.Store.RawRetention, c.Store.EventRetention))
 	}
 	return errors.Join(errs...)
 }

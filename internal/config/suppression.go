@@ -38,13 +38,21 @@ type SuppressionRule struct {
 // Store configures the database.
 type Store struct {
 	// RawRetention is how long raw messages are kept, for reprocessing
-	// and GET /api/v1/events/{id}/raw; 0 keeps them forever. Events and
-	// suppression entries are kept regardless.
+	// and GET /api/v1/events/{id}/raw; 0 keeps them forever.
 	RawRetention time.Duration `yaml:"raw_retention"`
+
+	// EventRetention is how long events and message records are kept; 0
+	// keeps them forever, and the file then grows without bound.
+	// Suppression entries are kept regardless.
+	EventRetention time.Duration `yaml:"event_retention"`
 }
 
-// DefaultRawRetention is the default of Store.RawRetention.
-const DefaultRawRetention = 90 * 24 * time.Hour
+// Defaults of Store: raw messages for 90 days, events for 400 days so
+// that a year can be compared with the one before.
+const (
+	DefaultRawRetention   = 90 * 24 * time.Hour
+	DefaultEventRetention = 400 * 24 * time.Hour
+)
 
 // Policy returns the suppression policy: the defaults with the file's
 // rules over them. It fails on an invalid rule or an unknown entry kind.

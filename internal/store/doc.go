@@ -33,9 +33,9 @@
 // runs inside that transaction, so a count over a window sees every earlier
 // event of the address.
 //
-// Retention deletes raw messages older than Options.RawRetention and
-// expired entries, a few hundred keys per transaction, through the same
-// writer. bbolt puts the freed pages on its freelist and reuses them for
+// Retention deletes raw messages older than Options.RawRetention, events
+// and message records older than Options.EventRetention and expired
+// entries, a few hundred records per transaction, through the same writer. bbolt puts the freed pages on its freelist and reuses them for
 // later writes, so under steady load the file stops growing once it holds
 // one retention window; it never shrinks by itself. See docs/store.md for
 // when to compact.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -29,21 +30,39 @@ func (s *Store) retentionLoop(interval time.Duration) {
 	}
 }
 
-// RunRetention deletes raw messages older than the retention window and
-// entries past their expiry, retentionBatch keys per transaction, and
-// returns how many of each it deleted. The background loop calls it; it
-// is exported for tests and tools.
-func (s *Store) RunRetention(ctx context.Context) (raw, entries int) {
+// Retained counts what one retention pass deleted.
+type Retained struct {
+	Raw      int // raw messages past RawRetention
+	Events   int // events past EventRetention
+	Messages int // message records past EventRetention
+	Entries  int // suppression entries past their expiry
+}
+
+// RunRetention deletes raw messages, events and message records past their
+// retention and entries past their expiry, retentionBatch keys per
+// transaction. The background loop calls it; it is exported for tests and
+// tools.
+func (s *Store) RunRetention(ctx context.Context) Retained {
+	var r Retained
 	now := s.now()
 	if s.retention > 0 {
-		raw = s.repeat(ctx, "raw messages", func(tx *bolt.Tx) (int, error) {
+		r.Raw = s.repeat(ctx, "raw messages", func(tx *bolt.Tx) (int, error) {
 			return deleteRawBefore(tx, now.Add(-s.retention))
 		})
 	}
-	entries = s.repeat(ctx, "expired suppressions", func(tx *bolt.Tx) (int, error) {
+	if s.eventRetention > 0 {
+		cutoff := now.Add(-s.eventRetention)
+		r.Events = s.repeat(ctx, "events", func(tx *bolt.Tx) (int, error) {
+			return deleteEventsBefore(tx, cutoff)
+		})
+		r.Messages = s.repeat(ctx, "message records", func(tx *bolt.Tx) (int, error) {
+			return deleteMessagesBefore(tx, cutoff)
+		})
+	}
+	r.Entries = s.repeat(ctx, "expired suppressions", func(tx *bolt.Tx) (int, error) {
 		return deleteExpired(tx, now)
 	})
-	return raw, entries
+	return r
 }
 
 // repeat runs step in its own transactions until it deletes less than a
@@ -91,6 +110,54 @@ func deleteRawBefore(tx *bolt.Tx, cutoff time.Time) (int, error) {
 		old = append(old, append([]byte(nil), k...))
 	}
 	return len(old), deleteKeys(raw, old)
+}
+
+// deleteEventsBefore deletes the events dated before cutoff with their
+// index keys, oldest first.
+func deleteEventsBefore(tx *bolt.Tx, cutoff time.Time) (int, error) {
+	var old []Event
+	c := tx.Bucket(bucketByTime).Cursor()
+	for k, _ := c.First(); k != nil && len(old) < retentionBatch && btoi(k[:8]) < timeNanos(cutoff); k, _ = c.Next() {
+		ev, err := decodeEvent(tx.Bucket(bucketEvents).Get(k[8:]))
+		if err != nil {
+			return 0, fmt.Errorf("reading event %d: %w", btoi(k[8:]), err)
+		}
+		old = append(old, ev)
+	}
+	for i := range old {
+		if err := deleteEventIndexes(tx, &old[i]); err != nil {
+			return 0, err
+		}
+		if err := tx.Bucket(bucketEvents).Delete(itob(old[i].ID)); err != nil {
+			return 0, err
+		}
+	}
+	return len(old), nil
+}
+
+// deleteMessagesBefore deletes the records of messages received before
+// cutoff, with their raw bytes and quarantine keys. Message ids grow with
+// commit time, so it stops at the first recent message.
+func deleteMessagesBefore(tx *bolt.Tx, cutoff time.Time) (int, error) {
+	messages := tx.Bucket(bucketMessages)
+	var old [][]byte
+	c := messages.Cursor()
+	for k, v := c.First(); k != nil && len(old) < retentionBatch; k, v = c.Next() {
+		var msg Message
+		if err := json.Unmarshal(v, &msg); err != nil {
+			return 0, fmt.Errorf("decoding message %d: %w", btoi(k), err)
+		}
+		if !msg.Received.Before(cutoff) {
+			break
+		}
+		old = append(old, append([]byte(nil), k...))
+	}
+	for _, b := range [][]byte{bucketMessages, bucketRaw, bucketQuarantine} {
+		if err := deleteKeys(tx.Bucket(b), old); err != nil {
+			return 0, err
+		}
+	}
+	return len(old), nil
 }
 
 // deleteExpired deletes the entries whose expiry is at or before now.

@@ -35,6 +35,10 @@ type Options struct {
 	// forever. Events and suppression entries outlive their raw message.
 	RawRetention time.Duration
 
+	// EventRetention is how long events and message records are kept;
+	// zero keeps them forever. Suppression entries outlive their events.
+	EventRetention time.Duration
+
 	// RetentionInterval is the pause between retention passes. Zero means
 	// DefaultRetentionInterval.
 	RetentionInterval time.Duration
@@ -66,9 +70,10 @@ type Store struct {
 	queue   chan *commitRequest
 	stopped chan struct{}
 
-	retention     time.Duration
-	retentionStop chan struct{}
-	retentionDone chan struct{}
+	retention      time.Duration
+	eventRetention time.Duration
+	retentionStop  chan struct{}
+	retentionDone  chan struct{}
 }
 
 // Open opens or creates the database at path, creating its directory, and
@@ -95,17 +100,18 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 
 	s := &Store{
-		db:            db,
-		log:           opts.Logger,
-		maxBatch:      opts.MaxBatch,
-		policy:        opts.Policy,
-		now:           opts.Now,
-		codec:         codec,
-		queue:         make(chan *commitRequest, opts.MaxBatch),
-		stopped:       make(chan struct{}),
-		retention:     opts.RawRetention,
-		retentionStop: make(chan struct{}),
-		retentionDone: make(chan struct{}),
+		db:             db,
+		log:            opts.Logger,
+		maxBatch:       opts.MaxBatch,
+		policy:         opts.Policy,
+		now:            opts.Now,
+		codec:          codec,
+		queue:          make(chan *commitRequest, opts.MaxBatch),
+		stopped:        make(chan struct{}),
+		retention:      opts.RawRetention,
+		eventRetention: opts.EventRetention,
+		retentionStop:  make(chan struct{}),
+		retentionDone:  make(chan struct{}),
 	}
 	if err := db.Update(s.initSchema); err != nil {
 		db.Close()

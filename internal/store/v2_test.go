@@ -365,9 +365,9 @@ func TestRunRetention_DeletesOldRawAndExpired(t *testing.T) {
 	}
 
 	now = t0.Add(48 * time.Hour)
-	raw, entries := st.RunRetention(context.Background())
-	if raw != 1 || entries != 1 {
-		t.Errorf("RunRetention deleted %d raw, %d entries; want 1 and 1", raw, entries)
+	got := st.RunRetention(context.Background())
+	if want := (Retained{Raw: 1, Entries: 1}); got != want {
+		t.Errorf("RunRetention = %+v, want %+v", got, want)
 	}
 	if msg, err := st.Message(old.ID); err != nil || msg.Raw != nil {
 		t.Errorf("old message = raw %q, err %v; want the record without raw bytes", msg.Raw, err)
@@ -457,5 +457,32 @@ func TestMessages_SinceAndPages(t *testing.T) {
 	}
 	if fmt.Sprint(got) != "[c d e]" {
 		t.Errorf("messages since the third = %v, want [c d e]", got)
+	}
+}
+
+func TestRunRetention_DeletesOldEvents(t *testing.T) {
+	now := t0
+	st := openAt(t, &now, Options{EventRetention: 30 * 24 * time.Hour})
+	old := &Message{Received: t0, Raw: []byte("old")}
+	recent := &Message{Received: t0.Add(20 * 24 * time.Hour), Raw: []byte("recent")}
+	deliver(t, st, old, hardEvent("a@example.com", old.Received), Event{Time: old.Received, Recipient: "b@example.com", Reason: "mailboxfull", Provider: "gmail"})
+	deliver(t, st, recent, hardEvent("c@example.com", recent.Received))
+
+	now = t0.Add(40 * 24 * time.Hour)
+	got := st.RunRetention(context.Background())
+	if want := (Retained{Events: 2, Messages: 1}); got != want {
+		t.Errorf("RunRetention = %+v, want %+v", got, want)
+	}
+	if _, err := st.Message(old.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("old message: err = %v, want ErrNotFound", err)
+	}
+	for _, f := range []EventFilter{{}, {Recipient: "a@example.com"}, {Provider: "gmail"}, {Reason: "userunknown"}, {Domain: "example.com"}} {
+		events, _, err := st.Events(f, "", 0)
+		if err != nil || len(events) > 1 || (len(events) == 1 && events[0].Recipient != "c@example.com") {
+			t.Errorf("events %+v after retention = %+v, %v; want at most c's", f, events, err)
+		}
+	}
+	if _, err := st.Suppression("a@example.com"); err != nil {
+		t.Errorf("entry of a deleted event: %v, want kept", err)
 	}
 }
