@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -484,5 +487,48 @@ func TestRunRetention_DeletesOldEvents(t *testing.T) {
 	}
 	if _, err := st.Suppression("a@example.com"); err != nil {
 		t.Errorf("entry of a deleted event: %v, want kept", err)
+	}
+}
+
+// TestRunRetention_SpaceReused fills the file with raw messages, lets
+// retention delete them, and writes as much again: the file must not grow,
+// because bbolt allocates from the pages retention freed.
+func TestRunRetention_SpaceReused(t *testing.T) {
+	now := t0
+	st := openAt(t, &now, Options{RawRetention: time.Hour, EventRetention: time.Hour})
+	fill := func() int64 {
+		t.Helper()
+		var wg sync.WaitGroup
+		for w := range 8 {
+			wg.Go(func() {
+				for i := range 25 {
+					raw := make([]byte, 64<<10)
+					rand.Read(raw) // incompressible, so the pages are really used
+					ev := hardEvent(fmt.Sprintf("u%d-%d@example.com", w, i), now)
+					if err := st.Deliver(context.Background(), &Message{Received: now, Raw: raw}, []Event{ev}); err != nil {
+						t.Error(err)
+					}
+				}
+			})
+		}
+		wg.Wait()
+		info, err := os.Stat(st.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.Size()
+	}
+
+	first := fill()
+	for round := range 3 {
+		now = now.Add(2 * time.Hour)
+		if r := st.RunRetention(context.Background()); r.Raw != 200 || r.Events != 200 {
+			t.Fatalf("round %d: RunRetention = %+v, want 200 raw messages and events", round, r)
+		}
+		size := fill()
+		t.Logf("round %d: %d bytes, first fill %d", round, size, first)
+		if size > first {
+			t.Errorf("round %d: file grew from %d to %d bytes although retention freed as much as was written", round, first, size)
+		}
 	}
 }
