@@ -23,6 +23,16 @@ type apiClient struct {
 	http  *http.Client
 }
 
+// newClientFlags returns the flag set of a command that talks to the
+// daemon, with the client flags registered.
+func newClientFlags(name string, stderr io.Writer) (*flag.FlagSet, *apiClient) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := new(apiClient)
+	c.register(fs)
+	return fs, c
+}
+
 // register adds the flags that locate the daemon.
 func (c *apiClient) register(fs *flag.FlagSet) {
 	addr := os.Getenv("BOUNCED_API_ADDR")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,10 +10,7 @@ import (
 // eventsCommand implements `bounced events`: the events that match the
 // filters, as JSON lines, oldest first.
 func eventsCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("events", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c apiClient
-	c.register(fs)
+	fs, c := newClientFlags("events", stderr)
 	filters := map[string]*string{}
 	for _, f := range []struct{ name, usage string }{
 		{"recipient", "only events of this `address`"},
@@ -43,10 +39,7 @@ func eventsCommand(args []string, stdout, stderr io.Writer) int {
 // quarantineCommand implements `bounced quarantine`: the messages that
 // did not parse, as JSON lines; `bounced reprocess` retries them.
 func quarantineCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("quarantine", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c apiClient
-	c.register(fs)
+	fs, c := newClientFlags("quarantine", stderr)
 	all := fs.Bool("all", false, "follow the cursor through every page")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -58,10 +51,7 @@ func quarantineCommand(args []string, stdout, stderr io.Writer) int {
 // parses and classifies its stored raw messages again after a rules
 // change, replacing their events and rebuilding the suppressions.
 func reprocessCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("reprocess", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c apiClient
-	c.register(fs)
+	fs, c := newClientFlags("reprocess", stderr)
 	since := fs.String("since", "", "only messages received at or after this RFC 3339 `time` (default all)")
 	if err := fs.Parse(args); err != nil {
 		return 2

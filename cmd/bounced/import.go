@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,10 +12,7 @@ import (
 // file or a Maildir goes to the running daemon, which runs it through the
 // same pipeline as a message received over SMTP.
 func importCommand(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c apiClient
-	c.register(fs)
+	fs, c := newClientFlags("import", stderr)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

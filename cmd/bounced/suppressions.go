@@ -32,11 +32,8 @@ func suppressionsCommand(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	name := "suppressions " + args[0]
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c apiClient
-	c.register(fs)
-	return exitCode(stderr, name, subcommands[args[0]](&c, fs, args[1:], stdout))
+	fs, c := newClientFlags(name, stderr)
+	return exitCode(stderr, name, subcommands[args[0]](c, fs, args[1:], stdout))
 }
 
 // filterFlags are the filters of list and export.
