@@ -1,9 +1,9 @@
 // Package store keeps received bounce messages, the events parsed from them
 // and the suppression list in one bbolt file.
 //
-// Layout of schema version 2 (integers and times big-endian, times as Unix
-// nanoseconds, so byte order is numeric order and a key range is a time
-// range; "\0" separates a string from what follows it):
+// Layout of schema version 2. Integers and times are big-endian, times as
+// Unix nanoseconds, so byte order is numeric order and a key range is a
+// time range. "\0" separates a string from what follows it.
 //
 //	meta                       "schema" -> uint32 schema version
 //	messages                   msgID -> JSON Message without Raw

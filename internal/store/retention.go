@@ -9,12 +9,12 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// retentionBatch is the number of keys one retention transaction deletes
-// at most, so that it holds the writer for milliseconds, not seconds.
+// retentionBatch is the number of records one retention transaction
+// deletes at most, so that it holds the writer only briefly and ingest
+// commits interleave with a long pass.
 const retentionBatch = 500
 
-// retentionLoop deletes old raw messages and expired entries every
-// interval until Close.
+// retentionLoop runs RunRetention every interval until Close.
 func (s *Store) retentionLoop(interval time.Duration) {
 	defer close(s.retentionDone)
 
