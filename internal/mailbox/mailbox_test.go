@@ -81,3 +81,40 @@ func TestOpen_NotAMaildir(t *testing.T) {
 		t.Errorf("Open of an empty directory: err = %v, want not a Maildir", err)
 	}
 }
+
+// writeMbox writes messages as an mboxrd file: a "From " line before each,
+// ">" before every line matching ">*From ", an empty line after each.
+func writeMbox(messages []string) string {
+	var b strings.Builder
+	for _, m := range messages {
+		b.WriteString("From MAILER-DAEMON Tue Dec  1 10:00:00 2026\n")
+		for _, line := range strings.SplitAfter(m, "\n") {
+			if strings.HasPrefix(strings.TrimLeft(line, ">"), "From ") {
+				b.WriteString(">")
+			}
+			b.WriteString(line)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// FuzzReadMbox checks that reading what writeMbox wrote returns the
+// messages unchanged, for any pair of messages ending in a newline.
+func FuzzReadMbox(f *testing.F) {
+	f.Add("Subject: one\n\nbody\n", "Subject: two\n\nFrom the start\n>From quoted\n")
+	f.Add("Subject: crlf\r\n\r\nbody\r\n", "\n\n")
+	f.Add("From \n", ">>From \n\n")
+	f.Fuzz(func(t *testing.T, first, second string) {
+		in := []string{first, second}
+		for _, m := range in {
+			if !strings.HasSuffix(m, "\n") {
+				t.Skip("writeMbox needs messages that end in a newline")
+			}
+		}
+		got := readAll(t, writeMbox(in))
+		if !slices.Equal(got, in) {
+			t.Errorf("read back %q, want %q", got, in)
+		}
+	})
+}
