@@ -139,6 +139,8 @@ func TestSuppressionPolicy_Errors(t *testing.T) {
 		{"unknown action", "suppression:\n  reasons:\n    mailboxfull: {action: ban}\n", `rule "reason:mailboxfull": invalid action "ban"`},
 		{"threshold without window", "suppression:\n  reasons:\n    mailboxfull: {action: threshold, threshold: 2}\n", `rule "reason:mailboxfull": threshold 2 and window 0s must be positive`},
 		{"unknown kind", "suppression:\n  expiry:\n    temporary: 1h\n", `suppression.expiry: invalid kind "temporary"`},
+		{"misspelt reason", "suppression:\n  reasons:\n    mailbofull: {action: count}\n", `suppression.reasons: unknown name "mailbofull"`},
+		{"unknown policy kind", "suppression:\n  policies:\n    spam: {action: count}\n", `suppression.policies: unknown name "spam"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

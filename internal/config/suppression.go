@@ -2,8 +2,10 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/bounced/bounced/internal/classify"
 	"github.com/bounced/bounced/internal/suppress"
 )
 
@@ -66,6 +68,12 @@ func (s Suppression) Policy() (*suppress.Policy, error) {
 			return nil, fmt.Errorf("suppression.expiry: invalid kind %q, want hard, soft, complaint or manual", kind)
 		}
 	}
+	if err := checkNames("suppression.reasons", s.Reasons, classify.Reasons); err != nil {
+		return nil, err
+	}
+	if err := checkNames("suppression.policies", s.Policies, classify.Policies); err != nil {
+		return nil, err
+	}
 	p := suppress.Default().WithOverrides(rules(s.Reasons), rules(s.Policies), expiry)
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("suppression: %w", err)
@@ -84,4 +92,15 @@ func rules(in map[string]SuppressionRule) map[string]suppress.Rule {
 		}
 	}
 	return out
+}
+
+// checkNames rejects a rule for a name the classifier never produces,
+// which would otherwise be a silent no-op such as a misspelt reason.
+func checkNames[T ~string](section string, rules map[string]SuppressionRule, known []T) error {
+	for name := range rules {
+		if name == "" || !slices.Contains(known, T(name)) {
+			return fmt.Errorf("%s: unknown name %q, want one of %v", section, name, known)
+		}
+	}
+	return nil
 }
