@@ -6,6 +6,9 @@
 //
 //	bounced serve [flags]     run the daemon
 //	bounced parse FILE...     print the parsed, classified result of each file
+//	bounced rules check FILE  validate an operator rules file
+//	bounced rules test [-rules FILE] FILE.eml...
+//	                          show which rule decided each recipient and why
 //	bounced suppressions ...  query and edit the suppression list of a daemon
 //	bounced events            list the bounce events of a daemon
 //	bounced quarantine        list the messages a daemon could not parse
@@ -37,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stderr)
 	case "parse":
 		return parseFiles(args[1:], stdout, stderr)
+	case "rules":
+		return rulesCommand(args[1:], stdout, stderr)
 	case "suppressions":
 		return suppressionsCommand(args[1:], stdout, stderr)
 	case "events":
@@ -69,6 +74,7 @@ Commands:
   quarantine list the messages a running daemon could not parse
   import     ingest an mbox file or a Maildir through a running daemon
   reprocess  parse and classify a running daemon's stored messages again
+  rules      check an operator rules file, or show which rule fires for a bounce
 
 The commands that talk to a daemon take -api.addr and -api.token, or
 $BOUNCED_API_ADDR and $BOUNCED_API_TOKEN.

@@ -19,8 +19,9 @@ import (
 
 // Config is the whole configuration.
 type Config struct {
-	SMTP SMTP `yaml:"smtp"`
-	HTTP HTTP `yaml:"http"`
+	SMTP     SMTP     `yaml:"smtp"`
+	HTTP     HTTP     `yaml:"http"`
+	Classify Classify `yaml:"classify"`
 
 	Store       Store       `yaml:"store"`
 	Suppression Suppression `yaml:"suppression"`

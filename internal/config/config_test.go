@@ -29,6 +29,21 @@ shutdown_timeout: 10s
 	}
 }
 
+func TestDecode_ClassifyRulesFile(t *testing.T) {
+	cfg, err := Decode(strings.NewReader("classify:\n  rules_file: /etc/bounced/rules.yml\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Classify.RulesFile != "/etc/bounced/rules.yml" {
+		t.Errorf("classify.rules_file = %q, want /etc/bounced/rules.yml", cfg.Classify.RulesFile)
+	}
+
+	_, err = Decode(strings.NewReader("classify:\n  rule_file: x\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 2: field rule_file not found") {
+		t.Errorf("misspelt key: error = %v", err)
+	}
+}
+
 func TestDecode_Errors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -97,7 +112,7 @@ func TestLoad_ExampleFile(t *testing.T) {
 	}
 	def := Default()
 	if cfg.SMTP.Listen != def.SMTP.Listen || cfg.HTTP.Listen != def.HTTP.Listen || cfg.DataDir != def.DataDir ||
-		cfg.LogLevel != def.LogLevel || cfg.ShutdownTimeout != def.ShutdownTimeout {
+		cfg.LogLevel != def.LogLevel || cfg.ShutdownTimeout != def.ShutdownTimeout || cfg.Classify != def.Classify {
 		t.Errorf("example file = %+v, want the defaults %+v", cfg, def)
 	}
 }

@@ -32,7 +32,7 @@ func (p *Pipeline) Reprocess(ctx context.Context, since time.Time) (ReprocessRes
 			return res, err
 		}
 		for _, msg := range msgs {
-			_, events, parseErr := Analyze(msg.Raw, envelopeOf(msg))
+			_, events, parseErr := AnalyzeWith(msg.Raw, envelopeOf(msg), p.classifier)
 			errText := ""
 			if parseErr != nil {
 				errText = parseErr.Error()
