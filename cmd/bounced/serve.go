@@ -143,7 +143,16 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	stopReload := reloadRulesOnHangup(classifier, log.With("component", "classify"))
 	defer stopReload()
 
-	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{Logger: log.With("component", "store")})
+	policy, err := cfg.Suppression.Policy()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{
+		Logger:         log.With("component", "store"),
+		Policy:         policy,
+		RawRetention:   cfg.Store.RawRetention,
+		EventRetention: cfg.Store.EventRetention,
+	})
 	if err != nil {
 		return err
 	}
@@ -170,7 +179,7 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Metrics:  smtpd.NewMetrics(reg),
 	}, pipeline, log.With("component", "smtpd"))
 	httpServer := &http.Server{
-		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, reg, log.With("component", "http")),
+		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, pipeline, reg, log.With("component", "http")),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

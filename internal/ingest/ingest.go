@@ -1,7 +1,7 @@
 // Package ingest is the one pipeline every received message goes through,
 // whether it came over SMTP, from an import or from reprocessing: parse the
-// report, classify each recipient, decide suppression, store it all in one
-// durable commit, then count it.
+// report, classify each recipient, store it all in one durable commit (in
+// which the store's suppression policy decides), then count it.
 package ingest
 
 import (
@@ -212,22 +212,7 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope, c *classify.
 		Hint:              result.Hint,
 		Provider:          string(result.Provider),
 		OriginalMessageID: report.Original.MessageID,
-		Suppress:          suppresses(report.Kind, result),
 	}
-}
-
-// suppresses decides whether an event puts its recipient on the
-// suppression list: hard bounces and complaints do at once. Soft failures
-// and policy rejections do not, because a policy rejection describes the
-// sender, not the recipient.
-//
-// TODO: make this configurable per reason and policy kind, with soft
-// bounces suppressing after N within a window.
-func suppresses(kind dsn.Kind, result classify.Result) bool {
-	if result.Policy != classify.PolicyNone {
-		return false
-	}
-	return result.Hard || kind == dsn.KindComplaint
 }
 
 // verpRecipient returns the original recipient encoded in the first VERP
