@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/bounced/bounced/internal/classify"
 	"github.com/bounced/bounced/internal/config"
 	"github.com/bounced/bounced/internal/dsn"
 	"github.com/bounced/bounced/internal/httpapi"
@@ -38,6 +39,7 @@ type serveFlags struct {
 	hostname   string
 	apiToken   string
 	logLevel   string
+	rulesFile  string
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -50,6 +52,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.hostname, "smtp.hostname", "", "`name` in the SMTP greeting (default: the host name)")
 	fs.StringVar(&f.apiToken, "api.token", "", "bearer `token` required by /api/ (default: $BOUNCED_API_TOKEN); required when the HTTP listener is not on loopback")
 	fs.StringVar(&f.logLevel, "log.level", def.LogLevel, "log `level`: debug, info, warn or error")
+	fs.StringVar(&f.rulesFile, "rules.file", def.Classify.RulesFile, "operator classification rules `file`, read before the embedded rules and again on SIGHUP")
 }
 
 // load reads the configuration file, if any, then applies the
@@ -82,6 +85,8 @@ func (f *serveFlags) load(fs *flag.FlagSet) (config.Config, error) {
 			cfg.HTTP.Token = f.apiToken
 		case "log.level":
 			cfg.LogLevel = f.logLevel
+		case "rules.file":
+			cfg.Classify.RulesFile = f.rulesFile
 		}
 	})
 	return cfg, cfg.Validate()
@@ -131,14 +136,33 @@ func serve(args []string, stderr io.Writer) int {
 // runDaemon wires the parts, serves until ctx ends, then shuts down: stop
 // accepting, let sessions finish within the timeout, close the database.
 func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
-	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{Logger: log.With("component", "store")})
+	classifier, err := classify.NewClassifier(cfg.Classify.RulesFile)
+	if err != nil {
+		return fmt.Errorf("loading classification rules: %w", err)
+	}
+	log.Info("classification rules loaded", "rules_file", cfg.Classify.RulesFile, "rules", classifier.Rules().Len())
+	stopReload := reloadRulesOnHangup(classifier, log.With("component", "classify"))
+	defer stopReload()
+
+	policy, err := cfg.Suppression.Policy()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{
+		Logger:         log.With("component", "store"),
+		Policy:         policy,
+		RawRetention:   cfg.Store.RawRetention,
+		EventRetention: cfg.Store.EventRetention,
+	})
 	if err != nil {
 		return err
 	}
 	defer closeStore(st, log)
 
 	reg := newRegistry()
-	pipeline := ingest.New(st, ingest.NewMetrics(reg), log.With("component", "ingest"))
+	reg.MustRegister(ingest.NewSuppressionCollector(st))
+	pipeline := ingest.New(st, ingest.NewMetrics(reg, cfg.SMTP.Domains...), log.With("component", "ingest"))
+	pipeline.UseClassifier(classifier)
 	pipeline.ParseOptions = dsn.Options{ExtraHeaders: cfg.Parse.ExtraHeaders}
 
 	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)
@@ -154,9 +178,10 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	smtpServer := smtpd.New(smtpd.Config{
 		Hostname: hostname(cfg.SMTP.Hostname),
 		Domains:  cfg.SMTP.Domains,
+		Metrics:  smtpd.NewMetrics(reg),
 	}, pipeline, log.With("component", "smtpd"))
 	httpServer := &http.Server{
-		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, reg, log.With("component", "http")),
+		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, pipeline, reg, log.With("component", "http")),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
@@ -185,6 +210,39 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return serveErr
 }
 
+// reloadRulesOnHangup reloads the classifier's rules on each SIGHUP until
+// the returned function is called. Sessions keep running meanwhile, and a
+// file that fails to load leaves the old rules in place.
+func reloadRulesOnHangup(c *classify.Classifier, log *slog.Logger) (stop func()) {
+	hangup := make(chan os.Signal, 1)
+	signal.Notify(hangup, syscall.SIGHUP)
+	done := make(chan struct{})
+
+	go func() {
+		for {
+			select {
+			case <-hangup:
+				reloadRules(c, log)
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(hangup)
+		close(done)
+	}
+}
+
+func reloadRules(c *classify.Classifier, log *slog.Logger) {
+	set, err := c.Reload()
+	if err != nil {
+		log.Error("rules reload failed, keeping the previous rules", "rules_file", c.Path(), "err", err)
+		return
+	}
+	log.Info("rules reloaded", "rules_file", c.Path(), "rules", set.Len())
+}
+
 func serveHTTP(srv *http.Server, ln net.Listener, log *slog.Logger) error {
 	log.Info("http listener started", "addr", ln.Addr().String())
 	err := srv.Serve(ln)
@@ -203,13 +261,14 @@ func closeStore(st *store.Store, log *slog.Logger) {
 	log.Info("database closed", "db", path)
 }
 
-// newRegistry returns a registry with the Go runtime and process
-// collectors, to which the pipeline adds its own series.
+// newRegistry returns a registry with the Go runtime, process and build
+// information collectors, to which the parts add their own series.
 func newRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		newBuildInfo(),
 	)
 	return reg
 }

@@ -1,19 +1,16 @@
 // Package classify decides why a delivery failed: the bounce reason, whether
-// the failure is permanent for the address, and, for failures caused by the
-// sender rather than the recipient, which policy was applied.
+// the failure is permanent for the address, which provider rejected it, and,
+// for failures caused by the sender rather than the recipient, which policy
+// was applied and what the sender can do.
 //
 // It works on the facts a report carries (status, reply code, diagnostic
-// text, remote MTA) and depends neither on MIME nor on how the facts were
-// found.
+// text, failed SMTP command, remote MTA, recipient) and depends neither on
+// MIME nor on how the facts were found.
 //
-// The verdict comes from an ordered rule table, first match wins. Its rule
-// families and their sources: report kinds (RFC 3464, RFC 3834, RFC 5965);
-// provider signatures from the providers' postmaster documentation (Cox
-// AUP# and CX codes, Microsoft S3140/S3150, Yahoo TSS codes, Gmail
-// wording); generic wording of blocklists, reverse DNS, SPF/DKIM/DMARC,
-// rate limits, content and mailbox problems as common MTAs phrase them;
-// enhanced status codes (RFC 3463, RFC 7372, RFC 7505 and the registry of
-// RFC 5248); and SMTP reply codes (RFC 5321, RFC 7504).
+// The verdict comes from an ordered list of rules, and the first match
+// wins. The rules are data: rules.yaml, embedded in the binary, documents
+// the format and gives each rule's source. An operator file in the same
+// format goes before the embedded rules and can replace them by id.
 package classify
 
 import "strings"
@@ -123,6 +120,13 @@ type Input struct {
 	// exit status or message of a local delivery agent.
 	DiagnosticType string
 
+	// Command is the SMTP command the remote MTA rejected: CONNECT (the
+	// greeting), HELO, MAIL, RCPT or DATA, or a phrase that starts with
+	// one, such as "RCPT TO:<a@example.org>". It is empty when unknown.
+	// A rejection at CONNECT, HELO or MAIL is about the sender. An
+	// "unknown user" answered to DATA is usually a content filter.
+	Command string
+
 	RemoteMTA string // host name of the remote MTA; may be empty
 	Recipient string // the failed recipient address
 }
@@ -138,29 +142,31 @@ type Result struct {
 
 	Policy Policy
 
+	// Provider is the provider that rejected the message, ProviderOther
+	// when it is none of the known ones.
+	Provider Provider
+
 	// Rule is the id of the rule that decided the result, so that a wrong
 	// verdict can be traced and overridden.
 	Rule string
 
 	// Hint is a one-line remediation for the sender; empty when there is
 	// nothing the sender can do beyond dropping the address.
-	// Provider is the provider that rejected the message, ProviderOther
-	// when it is none of the known ones.
-	Provider Provider
-
 	Hint string
 }
 
-// Classify returns the verdict for one recipient of a report.
+// Classify returns the verdict for one recipient of a report by the
+// embedded rules. A daemon whose operator may change the rules uses a
+// Classifier instead.
 //
-// It tries the rule table in order and the first rule that matches
-// decides the reason, the policy kind, the hint and the rule id. The
-// table puts the report kind first (complaints, auto-replies and delivery
-// notices), then phrases of the diagnostic text, then the enhanced status
-// code, then the SMTP reply code, so that the text outweighs a generic
-// code: "552 5.2.0 sender rejected AUP#POL" is a policy rejection, not a
-// full mailbox. Text matching ignores case and the layout of folded or
-// multi-line replies.
+// The rules are tried in order and the first that matches decides the
+// reason, hardness, policy kind, hint and rule id. The embedded file puts
+// the report kind first (complaints, auto-replies and delivery notices).
+// Provider signatures and phrases of the diagnostic text come next, then
+// the enhanced status code, then the SMTP reply code. So the text outweighs
+// a generic code: "552 5.2.0 sender rejected AUP#POL" is a policy
+// rejection, not a full mailbox. Text matching ignores case and the layout
+// of folded or multi-line replies.
 //
 // When in.Status is empty or generic (x.0.0), Classify uses the first
 // enhanced status code found in the diagnostic text instead. When
@@ -171,29 +177,77 @@ type Result struct {
 // the reporting MTA is still retrying. An input that matches no rule
 // yields Undefined, soft, with an empty Rule.
 func Classify(in Input) Result {
-	f := prepare(in)
-
-	result := Result{Reason: Undefined}
-	for i := range rules {
-		r := &rules[i]
-		if r.matches(&f) {
-			result = r.result(&f)
-			break
-		}
-	}
-	result.Provider = detectProvider(in)
-	return result
+	return defaultSet().Classify(in)
 }
 
-func prepare(in Input) facts {
-	f := facts{
-		kind:   in.Kind,
-		action: strings.ToLower(strings.TrimSpace(in.Action)),
-		text:   normalize(in.Diagnostic),
-		status: parseCode(firstField(in.Status)),
-		dtype:  strings.ToLower(strings.TrimSpace(in.DiagnosticType)),
-		reply:  in.ReplyCode,
+func defaultSet() *RuleSet {
+	set, err := builtinSet()
+	if err != nil {
+		panic("classify: invalid embedded rules: " + err.Error())
 	}
+	return set
+}
+
+// Classify returns the verdict for in by the rules of s, as the package
+// function Classify describes.
+func (s *RuleSet) Classify(in Input) Result {
+	var f facts
+	s.prepare(in, &f)
+	if i := s.firstMatch(&f); i >= 0 {
+		return s.rules[i].result(&f)
+	}
+	return Result{Reason: Undefined, Provider: f.provider}
+}
+
+// Explanation is the rule that decided a verdict and the conditions that
+// held.
+type Explanation struct {
+	Rule       string   // the rule's id; empty when no rule matched
+	Origin     string   // file and line of the rule
+	Source     string   // the rule's source note
+	Conditions []string // the rule's conditions as the input met them
+}
+
+// Explain returns the verdict for in with the rule that decided it and the
+// conditions that held.
+func (s *RuleSet) Explain(in Input) (Result, Explanation) {
+	var f facts
+	s.prepare(in, &f)
+	i := s.firstMatch(&f)
+	if i < 0 {
+		return Result{Reason: Undefined, Provider: f.provider}, Explanation{}
+	}
+	r := &s.rules[i]
+	return r.result(&f), Explanation{Rule: r.id, Origin: r.origin, Source: r.source, Conditions: r.conditionsMet(&f)}
+}
+
+// firstMatch returns the index of the first rule that matches f, or -1.
+// It tries only the candidate rules, in rule order.
+func (s *RuleSet) firstMatch(f *facts) int {
+	mask := s.candidates(&f.hits)
+	for word, bits := range mask[:(len(s.rules)+63)/64] {
+		for bits != 0 {
+			i := word*64 + bitsTrailingZeros(bits)
+			bits &= bits - 1
+			if s.rules[i].matches(f) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// prepare computes the facts every rule reads: the normalised text and the
+// literals in it, the effective codes, and the provider.
+func (s *RuleSet) prepare(in Input, f *facts) {
+	f.kind = in.Kind
+	f.action = strings.ToLower(strings.TrimSpace(in.Action))
+	f.command = normalizeCommand(in.Command)
+	f.text = normalize(in.Diagnostic)
+	f.status = parseCode(firstField(in.Status))
+	f.dtype = strings.ToLower(strings.TrimSpace(in.DiagnosticType))
+	f.reply = in.ReplyCode
+
 	if !f.status.valid() || f.status.generic() {
 		if c := findCode(in.Diagnostic); c.valid() {
 			f.status = c
@@ -203,27 +257,9 @@ func prepare(in Input) facts {
 		f.reply = leadingReplyCode(in.Diagnostic)
 	}
 	f.delayed = f.kind == KindDelay || f.action == "delayed"
-	return f
-}
 
-func (r *rule) result(f *facts) Result {
-	res := Result{
-		Reason: r.reason,
-		Policy: r.policy,
-		Rule:   r.id,
-		Hint:   r.hint,
-	}
-
-	switch r.hard {
-	case hard:
-		res.Hard = true
-	case hardIfPermanent:
-		res.Hard = f.status.class == 5 || (!f.status.valid() && f.reply >= 500)
-	}
-	if f.delayed {
-		res.Hard = false
-	}
-	return res
+	s.matcher.scan(f.text, &f.hits)
+	f.provider = s.detectProvider(in, &f.hits)
 }
 
 // firstField returns s up to its first white space, so that a Status field

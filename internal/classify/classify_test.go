@@ -36,13 +36,15 @@ var kindCases = []classifyCase{
 		reason: Delivered, rule: "kind-delivered"},
 	{name: "relayed action in failure report", in: Input{Kind: KindFailure, Action: "relayed", Status: "2.0.0"},
 		reason: Delivered, rule: "action-delivered"},
+	{name: "expired action", in: Input{Kind: KindFailure, Action: "expired", Diagnostic: "Connection timed out"},
+		reason: Expired, rule: "action-expired"},
 }
 
 var providerCases = []classifyCase{
 	{name: "cox AUP#POL over 552", in: failure("5.2.0", 552, "552 5.2.0 <kijitora@cox.net>... sender rejected AUP#POL"),
 		reason: PolicyViolation, policy: PolicyAUP, rule: "cox-aup-pol"},
 	{name: "cox CXBL", in: failure("5.7.1", 554, "554 5.7.1 192.0.2.1 rejected. IPBL1000 AUP#CXBL"),
-		reason: Blocked, policy: PolicyBlocklist, rule: "cox-blocklist"},
+		reason: Blocked, policy: PolicyBlocklist, rule: "cox-cxbl"},
 	{name: "cox CXDNS", in: failure("5.7.1", 554, "554 192.0.2.1 rejected - AUP#CXDNS"),
 		reason: RequirePTR, policy: PolicyPTR, rule: "cox-cxdns"},
 	{name: "cox CXSNDR", in: failure("5.1.0", 550, "550 5.1.0 <a@example.org> sender rejected AUP#CXSNDR"),
@@ -55,14 +57,14 @@ var providerCases = []classifyCase{
 		reason: NotCompliantRFC, rule: "cox-cxsmtp"},
 	{name: "cox URLBL", in: failure("5.7.1", 552, "552 5.7.1 message rejected URLBL1011"),
 		reason: SpamDetected, policy: PolicyContent, rule: "cox-urlbl"},
-	{name: "charter other AUP code", in: failure("5.7.1", 554, "554 5.7.1 rejected AUP#In-1310"),
-		reason: PolicyViolation, policy: PolicyAUP, rule: "cox-aup-other"},
+	{name: "charter connections AUP code", in: failure("5.7.1", 554, "554 5.7.1 rejected AUP#In-1310"),
+		reason: TooManyConn, policy: PolicyRateLimit, rule: "charter-aup-connections"},
 	{name: "microsoft S3140", in: failure("5.7.1", 550, "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. Please contact your Internet service provider since part of their network is on our block list (S3140)."),
 		reason: Blocked, policy: PolicyBlocklist, rule: "microsoft-s3140"},
 	{name: "microsoft S3150", in: failure("5.7.1", 550, "550 5.7.1 Unfortunately, messages from [192.0.2.1] weren't sent. (S3150)"),
 		reason: Blocked, policy: PolicyBlocklist, rule: "microsoft-s3150"},
 	{name: "microsoft banned sending IP", in: failure("5.7.606", 550, "550 5.7.606 Access denied, banned sending IP [192.0.2.1]."),
-		reason: Blocked, policy: PolicyBlocklist, rule: "microsoft-block-list"},
+		reason: Blocked, policy: PolicyBlocklist, rule: "microsoft-banned-ip"},
 	{name: "microsoft IP reputation", in: failure("4.7.650", 451, "451 4.7.650 The mail server [192.0.2.25] has been temporarily rate limited due to IP reputation. (S3113)"),
 		reason: BadReputation, policy: PolicyReputation, rule: "microsoft-ip-reputation"},
 	{name: "yahoo TSS04", in: failure("4.7.0", 421, "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints - 4.16.55.1"),
@@ -75,13 +77,114 @@ var providerCases = []classifyCase{
 		reason: BadReputation, policy: PolicyReputation, rule: "gmail-unsolicited-rate"},
 }
 
+// withRemote sets the remote MTA and recipient of in.
+func withRemote(in Input, remoteMTA, recipient string) Input {
+	in.RemoteMTA, in.Recipient = remoteMTA, recipient
+	return in
+}
+
+// withCommand sets the failed SMTP command of in.
+func withCommand(in Input, command string) Input {
+	in.Command = command
+	return in
+}
+
+var providerCodeCases = []classifyCase{
+	{name: "cox CDRBL", in: failure("4.7.1", 421, "421 4.7.1 cxr.mx.a.cloudfilter.net cmsmtp 192.0.2.1 temporarily blocked AUP#CDRBL"),
+		reason: Blocked, policy: PolicyReputation, rule: "cox-cdrbl"},
+	{name: "cox IPBL0001", in: failure("5.7.1", 554, "554 5.7.1 192.0.2.1 rejected. IPBL0001 https://www.spamhaus.org/query/ip/192.0.2.1"),
+		reason: Blocked, policy: PolicyBlocklist, rule: "cox-ipbl"},
+	{name: "cox CXMJ", in: failure("5.7.1", 550, "550 5.7.1 sending blocked, suspicious activity AUP#CXMJ"),
+		reason: Blocked, policy: PolicyAUP, rule: "cox-cxmj"},
+	{name: "charter IP block", in: failure("4.0.0", 421, "421 cmsmtp 192.0.2.1 blocked. AUP#In-1370"),
+		reason: Blocked, policy: PolicyReputation, rule: "charter-aup-ip-block"},
+	{name: "charter suspicious activity", in: failure("4.0.0", 554, "554 impin004.msg.chrl.nc.charter.net cmsmtp blocked. Please see the error code page. AUP#In-1020"),
+		reason: Blocked, policy: PolicyReputation, rule: "charter-aup-suspicious"},
+	{name: "charter other code", in: failure("5.0.0", 554, "554 cmsmtp rejected AUP#In-1570"),
+		reason: PolicyViolation, policy: PolicyAUP, rule: "charter-aup-other"},
+	{name: "cox other code", in: failure("5.7.1", 554, "554 5.7.1 rejected AUP#CXZZ"),
+		reason: PolicyViolation, policy: PolicyAUP, rule: "cox-aup-other"},
+	{name: "comcast BL000000", in: failure("5.7.1", 554, "554 resimta-po-01v.sys.comcast.net comcast 192.0.2.1 Comcast block for spam. Please see http://postmaster.comcast.net/smtp-error-codes.php#BL000000"),
+		reason: Blocked, policy: PolicyReputation, rule: "comcast-bl000000"},
+	{name: "comcast BL000010", in: failure("5.7.1", 554, "554 resimta-ch2-18v.sys.comcast.net comcast 192.0.2.1 found on one or more DNSBLs, see http://postmaster.comcast.net/smtp-error-codes.php#BL000010"),
+		reason: Blocked, policy: PolicyBlocklist, rule: "comcast-bl-dnsbl"},
+	{name: "comcast BL006", in: failure("5.0.0", 550, "550 Mail rejected. Code BL006"),
+		reason: Blocked, policy: PolicyBlocklist, rule: "comcast-bl-legacy"},
+	{name: "comcast RL000001", in: failure("4.2.0", 452, "452 4.2.0 Too many messages in this session RL000001"),
+		reason: Speeding, policy: PolicyRateLimit, rule: "comcast-rl"},
+	{name: "comcast ES000010", in: failure("5.7.1", 554, "554 dynamic IP 192.0.2.1 ES000010"),
+		reason: Blocked, policy: PolicyPTR, rule: "comcast-es"},
+	{name: "comcast DM000001", in: failure("5.1.0", 550, "550 5.1.0 sender domain rejected DM000001"),
+		reason: Blocked, policy: PolicyReputation, rule: "comcast-dm"},
+	{name: "microsoft 5.7.515", in: failure("5.7.515", 550, "550 5.7.515 Access denied, sending domain example.org does not meet the required authentication level."),
+		reason: AuthFailure, policy: PolicyAuth, rule: "microsoft-auth-level"},
+	{name: "microsoft 5.7.512", in: failure("5.7.512", 550, "550 5.7.512 Access denied, message must be RFC 5322 section 3.6.2 compliant"),
+		reason: NotCompliantRFC, rule: "microsoft-rfc5322"},
+	{name: "microsoft 5.7.511 banned sender", in: failure("5.7.511", 550, "550 5.7.511 Access denied, banned sender[192.0.2.1]. To request removal from this list, forward this message to delist@microsoft.com."),
+		reason: Blocked, policy: PolicyReputation, rule: "microsoft-banned-sender"},
+	{name: "microsoft 5.7.505 banned recipient", in: failure("5.7.505", 550, "550 5.7.505 Access denied, banned recipient"),
+		reason: Rejected, rule: "microsoft-banned-recipient"},
+	{name: "microsoft 5.7.504 recipient rejected", in: failure("5.7.504", 550, "550 5.7.504 Recipient address rejected: Access denied"),
+		reason: UserUnknown, hard: true, rule: "microsoft-recipient-unknown"},
+	{name: "microsoft 5.7.708 tenant", in: failure("5.7.708", 550, "550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP."),
+		reason: Blocked, policy: PolicyReputation, rule: "microsoft-tenant-block"},
+	{name: "microsoft other 5.7.5xx", in: withRemote(failure("5.7.520", 550, "550 5.7.520 Access denied, Your organization does not allow external forwarding."), "example-org.mail.protection.outlook.com", "a@example.com"),
+		reason: Blocked, policy: PolicyAUP, rule: "microsoft-access-denied"},
+	{name: "yahoo TSS02", in: failure("4.7.0", 421, "421 4.7.0 [TSS02] Messages from 192.0.2.1 temporarily deferred due to user complaints"),
+		reason: BadReputation, policy: PolicyReputation, rule: "yahoo-tss"},
+	{name: "yahoo BL21", in: failure("5.7.1", 553, "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1, because the ip is in Spamhaus's list; see https://postmaster.yahooinc.com/error-codes"),
+		reason: Blocked, policy: PolicyBlocklist, rule: "yahoo-bl"},
+	{name: "yahoo PH01", in: failure("5.7.1", 554, "554 5.7.1 [PH01] Email not accepted for policy reasons."),
+		reason: PolicyViolation, policy: PolicyContent, rule: "yahoo-ph"},
+	{name: "gmail 5.7.27 SPF", in: withRemote(failure("5.7.27", 550, "550-5.7.27 Your email has been blocked because the sender is unauthenticated. 550 5.7.27 gsmtp"), "gmail-smtp-in.l.google.com", "a@gmail.com"),
+		reason: AuthFailure, policy: PolicyAuth, rule: "gmail-spf"},
+	{name: "gmail 4.7.30 DKIM", in: withRemote(failure("4.7.30", 421, "421-4.7.30 Your email has been rate limited because DKIM authentication didn't pass for this message. gsmtp"), "gmail-smtp-in.l.google.com", "a@gmail.com"),
+		reason: AuthFailure, policy: PolicyAuth, rule: "gmail-dkim"},
+	{name: "gmail 5.7.32 alignment", in: failure("5.7.32", 550, "550-5.7.32 Your email has been blocked because the sender is unaligned. gsmtp"),
+		reason: AuthFailure, policy: PolicyAuth, rule: "gmail-alignment"},
+	{name: "gmail 4.7.40 no DMARC record", in: withRemote(failure("4.7.40", 421, "421-4.7.40 Your email has been rate limited because it does not have a DMARC record. gsmtp"), "aspmx.l.google.com", "a@example.com"),
+		reason: AuthFailure, policy: PolicyAuth, rule: "gmail-dmarc-missing"},
+	{name: "gmail 4.7.29 TLS", in: withRemote(failure("4.7.29", 421, "421-4.7.29 Your email has been rate limited because this message wasn't sent over a TLS connection. gsmtp"), "gmail-smtp-in.l.google.com", "a@gmail.com"),
+		reason: FailedSTARTTLS, rule: "gmail-tls"},
+	{name: "gmail 4.7.23 forward and reverse DNS", in: withRemote(failure("4.7.23", 421, "421-4.7.23 The sending IP does not match the IP address of the hostname specified in the pointer (PTR) record. gsmtp"), "gmail-smtp-in.l.google.com", "a@gmail.com"),
+		reason: RequirePTR, policy: PolicyPTR, rule: "gmail-dns"},
+	{name: "gmail security issue", in: failure("5.7.0", 552, "552-5.7.0 This message was blocked because its content presents a potential 552-5.7.0 security issue. gsmtp"),
+		reason: SpamDetected, policy: PolicyContent, rule: "gmail-security-issue"},
+	{name: "spamcop", in: failure("5.7.1", 554, "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using bl.spamcop.net"),
+		reason: Blocked, policy: PolicyBlocklist, rule: "blocklist-spamcop"},
+	{name: "cloudmark CSI", in: failure("5.7.1", 550, "550 5.7.1 192.0.2.1 is listed by Cloudmark CSI"),
+		reason: Blocked, policy: PolicyBlocklist, rule: "blocklist-cloudmark"},
+	{name: "proofpoint", in: failure("5.7.1", 554, "554 Blocked - see https://ipcheck.proofpoint.com/?ip=192.0.2.1"),
+		reason: Blocked, policy: PolicyBlocklist, rule: "blocklist-proofpoint"},
+	{name: "sorbs", in: failure("5.7.1", 550, "550 5.7.1 Rejected: 192.0.2.1 listed at dnsbl.sorbs.net"),
+		reason: Blocked, policy: PolicyBlocklist, rule: "blocklist-named"},
+	{name: "user unknown at DATA", in: withCommand(failure("5.0.0", 550, "550 : User unknown"), "DATA"),
+		reason: Filtered, rule: "command-data-user-unknown"},
+	{name: "5.1.1 at DATA", in: withCommand(failure("5.1.1", 550, "550 5.1.1 User unknown"), "DATA"),
+		reason: UserUnknown, hard: true, rule: "command-data-status-x.1.1"},
+	{name: "mimecast host network", in: failure("5.0.0", 554, "554 Host network not allowed - https://community.mimecast.com/docs/DOC-1369#554"),
+		reason: PolicyViolation, policy: PolicyAUP, rule: "mimecast-host-network"},
+	{name: "timeout in a failed report", in: failure("4.4.1", 0, "connect to mx.example.org[192.0.2.1]:25: Connection timed out"),
+		reason: Expired, rule: "network-timeout-gave-up"},
+	{name: "user unknown at RCPT", in: withCommand(failure("5.1.1", 550, "550 5.1.1 User unknown"), "RCPT TO:<a@example.org>"),
+		reason: UserUnknown, hard: true, rule: "user-unknown"},
+	{name: "greeting refused", in: withCommand(failure("5.0.0", 554, "554 mx.example.org ESMTP not accepting messages from you"), "CONNECT"),
+		reason: Blocked, rule: "command-connect-rejected"},
+	{name: "HELO refused with bare reply", in: withCommand(failure("", 550, "550 go away"), "EHLO"),
+		reason: Blocked, rule: "command-connect-reply"},
+	{name: "unknown user at MAIL FROM", in: withCommand(failure("5.0.0", 550, "550 Unknown user bounce@example.org"), "MAIL"),
+		reason: Rejected, rule: "command-mail-user-unknown"},
+	{name: "MAIL FROM refused", in: withCommand(failure("5.0.0", 550, "550 not today"), "MAIL FROM:<bounce@example.org>"),
+		reason: Rejected, rule: "command-mail-rejected"},
+}
+
 var senderPolicyCases = []classifyCase{
 	{name: "spam classification", in: failure("5.0.0", 0, "Your email to group a@example.com was rejected due to spam classification. Set up SPF records."),
 		reason: SpamDetected, policy: PolicyContent, rule: "spam-classified"},
 	{name: "550 5.7.1 spamhaus", in: failure("5.7.1", 550, "550 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org"),
-		reason: Blocked, policy: PolicyBlocklist, rule: "blocklist-named"},
+		reason: Blocked, policy: PolicyBlocklist, rule: "blocklist-spamhaus"},
 	{name: "barracuda reputation", in: failure("5.7.1", 554, "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using Barracuda Reputation; http://www.barracudanetworks.com/reputation/"),
-		reason: Blocked, policy: PolicyBlocklist, rule: "blocklist-named"},
+		reason: Blocked, policy: PolicyBlocklist, rule: "blocklist-barracuda"},
 	{name: "blacklisted IP", in: failure("5.7.1", 550, "550 5.7.1 IP address blacklisted by recipient"),
 		reason: Blocked, policy: PolicyBlocklist, rule: "blocklist-listed"},
 	{name: "550 5.7.1 reverse DNS", in: failure("5.7.1", 550, "550 5.7.1 Connections not accepted from servers without a valid sender domain. Fix reverse DNS for 192.0.2.1"),
@@ -126,6 +229,8 @@ var transactionCases = []classifyCase{
 		reason: FailedSTARTTLS, rule: "starttls-required"},
 	{name: "SMTP AUTH required", in: failure("5.0.0", 550, "550 Unauthenticated senders not allowed"),
 		reason: SecurityError, rule: "smtp-auth-required"},
+	{name: "SES identity not verified", in: failure("5.0.0", 554, "554 Message rejected: Email address is not verified. The following identities failed the check in region US-EAST-1: a@example.org"),
+		reason: NoRelaying, rule: "ses-identity-not-verified"},
 	{name: "relay access denied", in: failure("5.7.1", 554, "554 5.7.1 <a@example.org>: Relay access denied"),
 		reason: NoRelaying, rule: "relay-denied"},
 	{name: "client host rejected", in: failure("4.7.1", 450, "450 4.7.1 <c135.example.net[192.0.2.56]>: Client host rejected: may not be mail exchanger"),
@@ -150,7 +255,7 @@ var recipientCases = []classifyCase{
 	{name: "mailbox unavailable", in: failure("5.5.0", 550, "550 Requested action not taken: mailbox unavailable"),
 		reason: UserUnknown, hard: true, rule: "user-unknown"},
 	{name: "yahoo no account", in: failure("5.0.0", 554, "554 delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.com) [0]"),
-		reason: UserUnknown, hard: true, rule: "user-unknown"},
+		reason: UserUnknown, hard: true, rule: "yahoo-no-account"},
 	{name: "user unknown in a delay is soft", in: delay("4.1.1", 450, "450 4.1.1 <a@example.org>: Recipient address rejected: User unknown in virtual alias table"),
 		reason: UserUnknown, rule: "user-unknown"},
 	{name: "mailbox full text", in: failure("5.2.2", 552, "552 5.2.2 <a@icloud.com>: user is over quota"),
@@ -172,7 +277,9 @@ var recipientCases = []classifyCase{
 	{name: "host unknown", in: failure("5.1.2", 550, "550 Host unknown"),
 		reason: HostUnknown, hard: true, rule: "host-unknown"},
 	{name: "NXDOMAIN in a temporary report", in: failure("4.0.0", 0, "DNS Error: DNS type 'mx' lookup of example.jp responded with code NXDOMAIN Domain name not found: example.jp"),
-		reason: HostUnknown, rule: "host-unknown"},
+		reason: NetworkError, rule: "dns-error-temporary"},
+	{name: "NXDOMAIN in a permanent report", in: failure("5.1.2", 0, "Host or domain name not found. Name service error for name=example.jp type=MX: Host not found"),
+		reason: HostUnknown, hard: true, rule: "host-unknown"},
 	{name: "recipient preferences", in: failure("5.1.1", 550, "550 5.1.1 RCP-P2 Refused due to recipient preferences"),
 		reason: Filtered, rule: "recipient-filter"},
 }
@@ -197,7 +304,7 @@ var expiryCases = []classifyCase{
 	{name: "x-unix exit status", in: Input{Kind: KindFailure, Action: "failed", Status: "5.3.0", DiagnosticType: "X-Unix", Diagnostic: "255"},
 		reason: MailerError, rule: "local-delivery-agent"},
 	{name: "policy reasons", in: failure("5.7.9", 554, "554 5.7.9 Message not accepted for policy reasons."),
-		reason: PolicyViolation, rule: "policy-generic"},
+		reason: PolicyViolation, policy: PolicyAUP, rule: "policy-generic"},
 	{name: "spam wording", in: failure("5.7.0", 554, "554 5.7.0 Reject, id=20025-09 - SPAM"),
 		reason: SpamDetected, policy: PolicyContent, rule: "spam-generic"},
 	{name: "blocked for abuse", in: failure("5.0.0", 550, "550 Error - Blocked for abuse."),
@@ -245,7 +352,7 @@ var statusCases = []classifyCase{
 	{name: "5.7.29", in: failure("5.7.29", 550, ""), reason: AuthFailure, policy: PolicyAuth, rule: "status-x.7.29"},
 	{name: "5.7.30", in: failure("5.7.30", 550, ""), reason: FailedSTARTTLS, rule: "status-x.7.30"},
 	{name: "office 365 5.7.509", in: failure("5.7.509", 550, "550 5.7.509 Access denied"),
-		reason: AuthFailure, policy: PolicyAuth, rule: "status-5.7.509"},
+		reason: AuthFailure, policy: PolicyAuth, rule: "microsoft-dmarc"},
 	{name: "535 5.7.8", in: failure("5.7.8", 535, ""), reason: SecurityError, rule: "status-x.7.security"},
 	{name: "bare 5.7.1", in: failure("5.7.1", 550, ""), reason: Rejected, rule: "status-x.7.1"},
 	{name: "bare 5.7.0", in: failure("5.7.0", 554, ""), reason: PolicyViolation, rule: "status-x.7.0"},
@@ -273,6 +380,7 @@ var replyCases = []classifyCase{
 var allCaseTables = map[string][]classifyCase{
 	"kind":        kindCases,
 	"provider":    providerCases,
+	"codes":       providerCodeCases,
 	"policy":      senderPolicyCases,
 	"message":     messageCases,
 	"transaction": transactionCases,
@@ -306,6 +414,7 @@ func runCases(t *testing.T, cases []classifyCase) {
 func TestClassify_ReportKinds(t *testing.T)        { runCases(t, kindCases) }
 func TestClassify_ProviderSignatures(t *testing.T) { runCases(t, providerCases) }
 func TestClassify_SenderPolicies(t *testing.T)     { runCases(t, senderPolicyCases) }
+func TestClassify_ProviderCodes(t *testing.T)      { runCases(t, providerCodeCases) }
 func TestClassify_MessageProblems(t *testing.T)    { runCases(t, messageCases) }
 func TestClassify_Transaction(t *testing.T)        { runCases(t, transactionCases) }
 func TestClassify_RecipientProblems(t *testing.T)  { runCases(t, recipientCases) }
@@ -368,15 +477,15 @@ func TestClassify_CaseAndFolding(t *testing.T) {
 	}
 	for _, text := range inputs {
 		got := Classify(failure("5.7.1", 550, text))
-		if got.Rule != "blocklist-named" {
-			t.Errorf("%q: rule %q, want blocklist-named", text, got.Rule)
+		if got.Rule != "blocklist-spamhaus" {
+			t.Errorf("%q: rule %q, want blocklist-spamhaus", text, got.Rule)
 		}
 	}
 }
 
 func TestRules_Valid(t *testing.T) {
 	seen := make(map[string]bool)
-	for i, r := range rules {
+	for i, r := range defaultSet().rules {
 		if seen[r.id] {
 			t.Errorf("rule %d: duplicate id %q", i, r.id)
 		}
@@ -403,46 +512,57 @@ func TestRules_Reachable(t *testing.T) {
 			fired[Classify(tc.in).Rule] = true
 		}
 	}
-	for _, r := range rules {
+	for _, r := range defaultSet().rules {
 		if !fired[r.id] {
 			t.Errorf("rule %q fires for no test case", r.id)
 		}
 	}
 }
 
-func TestCompileRules_Errors(t *testing.T) {
+func TestParseRules_Errors(t *testing.T) {
 	tests := []struct {
 		name string
-		rule rule
+		yaml string
 		want string
 	}{
-		{"no condition", rule{id: "empty", reason: Rejected},
-			`rule 0 "empty": rule has no condition, so it would match every input`},
-		{"bad reason", rule{id: "bad-reason", reason: "gone", replies: []int{550}},
-			`rule 0 "bad-reason": unknown reason "gone"`},
-		{"bad policy", rule{id: "bad-policy", reason: Blocked, policy: "nope", replies: []int{550}},
-			`rule 0 "bad-policy": unknown policy kind "nope"`},
-		{"bad id", rule{id: "Bad_ID", reason: Blocked, replies: []int{550}},
-			`rule 0 "Bad_ID": invalid rule id "Bad_ID": want lower-case words joined by '-' or '.'`},
-		{"upper-case text", rule{id: "upper", reason: Blocked, text: []string{"Spam"}},
-			`rule 0 "upper": text "Spam" must be lower-case and trimmed`},
-		{"bad status", rule{id: "bad-status", reason: Blocked, status: "5.1"},
-			`rule 0 "bad-status": invalid status pattern "5.1": want three parts such as "5.1.1" or "x.4.x"`},
-		{"bad pattern", rule{id: "bad-pattern", reason: Blocked, pattern: "("},
-			"rule 0 \"bad-pattern\": invalid pattern: error parsing regexp: missing closing ): `(`"},
+		{"no condition", "rules:\n  - id: empty\n    reason: rejected\n    source: test\n",
+			`ops.yml:2: rule "empty": rule has no condition, so it would match every input`},
+		{"bad reason", "rules:\n  - id: bad-reason\n    reason: gone\n    source: test\n    when: {reply: [550]}\n",
+			`ops.yml:2: rule "bad-reason": unknown reason "gone"`},
+		{"bad policy", "rules:\n  - id: bad-policy\n    reason: blocked\n    policy: nope\n    source: test\n    when: {reply: [550]}\n",
+			`ops.yml:2: rule "bad-policy": unknown policy kind "nope"`},
+		{"hard policy", "rules:\n  - id: hard-policy\n    reason: blocked\n    hardness: hard\n    policy: aup\n    source: test\n    when: {reply: [550]}\n",
+			`ops.yml:2: rule "hard-policy": policy kind "aup" with hardness other than soft: a policy rejection describes the sender`},
+		{"bad provider", "rules:\n  - id: bad-provider\n    reason: blocked\n    provider: hotmale\n    source: test\n    when: {reply: [550]}\n",
+			`ops.yml:2: rule "bad-provider": unknown provider "hotmale"`},
+		{"bad id", "rules:\n  - id: Bad_ID\n    reason: blocked\n    source: test\n    when: {reply: [550]}\n",
+			`ops.yml:2: rule "Bad_ID": invalid rule id "Bad_ID": want lower-case words joined by '-' or '.'`},
+		{"upper-case text", "rules:\n  - id: upper\n    reason: blocked\n    source: test\n    when: {text: [Spam]}\n",
+			`ops.yml:2: rule "upper": text "Spam" must be lower-case and trimmed`},
+		{"bad status", "rules:\n  - id: bad-status\n    reason: blocked\n    source: test\n    when: {status: [\"5.1\"]}\n",
+			`ops.yml:2: rule "bad-status": invalid status pattern "5.1": want three parts such as "5.1.1" or "x.4.x"`},
+		{"bad command", "rules:\n  - id: bad-command\n    reason: blocked\n    source: test\n    when: {command: [rcpt]}\n",
+			`ops.yml:2: rule "bad-command": invalid command "rcpt": want one of CONNECT, HELO, MAIL, RCPT, DATA`},
+		{"unknown hint", "rules:\n  - id: no-hint\n    reason: blocked\n    hint: nowhere\n    source: test\n    when: {reply: [550]}\n",
+			`ops.yml:2: rule "no-hint": unknown hint "nowhere": define it under hints, or write the hint as a sentence`},
+		{"no source", "rules:\n  - id: no-source\n    reason: blocked\n    when: {reply: [550]}\n",
+			`ops.yml:2: rule "no-source": missing source: say which RFC or provider documentation the rule rests on`},
+		{"duplicate id", "rules:\n  - id: a\n    reason: blocked\n    source: test\n    when: {reply: [550]}\n  - id: a\n    reason: blocked\n    source: test\n    when: {reply: [554]}\n",
+			`ops.yml:6: rule "a": duplicate rule id`},
+		{"bad pattern", "rules:\n  - id: bad-pattern\n    reason: blocked\n    source: test\n    when: {pattern: \"(\"}\n",
+			"ops.yml:2: rule \"bad-pattern\": invalid pattern: error parsing regexp: missing closing ): `(`"},
+		{"disable with conditions", "rules:\n  - id: cox-aup-pol\n    disable: true\n    when: {reply: [552]}\n",
+			`ops.yml:2: rule "cox-aup-pol": a disabling rule has only an id and disable: true`},
+		{"unknown field", "rules:\n  - id: typo\n    reasn: blocked\n",
+			"ops.yml: yaml: unmarshal errors:\n  line 3: field reasn not found in type classify.ruleSpec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := compileRules([]rule{tt.rule})
+			_, err := ParseRules("ops.yml", []byte(tt.yaml))
 			if err == nil || err.Error() != tt.want {
-				t.Errorf("error = %v, want %s", err, tt.want)
+				t.Errorf("error = %v\nwant    %s", err, tt.want)
 			}
 		})
-	}
-
-	_, err := compileRules([]rule{{id: "a", reason: Blocked, replies: []int{550}}, {id: "a", reason: Blocked, replies: []int{554}}})
-	if err == nil || err.Error() != `rule 1: duplicate id "a"` {
-		t.Errorf("duplicate id: error = %v", err)
 	}
 }
 
@@ -504,12 +624,13 @@ func TestRequiredLiterals_KeepEveryMatch(t *testing.T) {
 	for _, cases := range allCaseTables {
 		for _, tc := range cases {
 			text := normalize(tc.in.Diagnostic)
-			for _, r := range rules {
-				if r.re == nil || r.required == nil || !r.re.MatchString(text) {
+			for _, r := range defaultSet().rules {
+				required := requiredLiterals(r.pattern)
+				if r.re == nil || required == nil || !r.re.MatchString(text) {
 					continue
 				}
-				if !containsAny(text, r.required) {
-					t.Errorf("rule %q matches %q but its literals %q do not", r.id, text, r.required)
+				if !containsAny(text, required) {
+					t.Errorf("rule %q matches %q but its literals %q do not", r.id, text, required)
 				}
 			}
 		}
@@ -535,4 +656,13 @@ func TestRequiredLiterals(t *testing.T) {
 			t.Errorf("requiredLiterals(%q) = %q, want %q", tt.pattern, got, tt.want)
 		}
 	}
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

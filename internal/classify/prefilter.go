@@ -171,3 +171,47 @@ func minLen(set []string) int {
 	}
 	return n
 }
+
+// sufficientLiterals returns literals whose presence alone proves that
+// pattern matches: the strings of alternatives that match a small, fixed
+// set of strings with no assertion such as \b. Classify takes a hit on one
+// of them as a match and skips the regular expression, whose backtracking
+// over a long alternation costs far more than the scan.
+func sufficientLiterals(pattern string) []string {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	re = re.Simplify()
+	alternatives := []*syntax.Regexp{re}
+	if re.Op == syntax.OpAlternate {
+		alternatives = re.Sub
+	}
+
+	var out []string
+	for _, alt := range alternatives {
+		if hasAssertion(alt) {
+			continue
+		}
+		exact, ok := exactLiterals(alt)
+		if !ok || minLen(exact) == 0 {
+			continue
+		}
+		out = append(out, exact...)
+	}
+	return out
+}
+
+func hasAssertion(re *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpBeginLine, syntax.OpEndLine:
+		return true
+	}
+	for _, sub := range re.Sub {
+		if hasAssertion(sub) {
+			return true
+		}
+	}
+	return false
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -19,99 +20,55 @@ const (
 	hardIfPermanent
 )
 
-// rule is one row of the rule table. All conditions that are set must hold
-// for the rule to match; a condition left at its zero value always holds.
-// The first matching rule in table order decides the result.
+// hardnessNames are the values of a rule's hardness in a rules file.
+var hardnessNames = map[string]hardness{
+	"":                  soft,
+	"soft":              soft,
+	"hard":              hard,
+	"hard-if-permanent": hardIfPermanent,
+}
+
+// rule is one compiled rule. All conditions that are set must hold for the
+// rule to match; a condition left at its zero value always holds. The
+// first matching rule in order decides the result.
 type rule struct {
-	id     string // stable kebab-case name, stored with each event
-	reason Reason
-	hard   hardness
-	policy Policy
-	hint   string // one line for the sender; empty when only dropping the address helps
-	source string // the RFC or provider documentation behind the rule's meaning
+	id       string // stable kebab-case name, stored with each event
+	reason   Reason
+	hard     hardness
+	policy   Policy
+	provider Provider // assigned provider; empty keeps the detected one
+	hint     string   // one line for the sender; empty when only dropping the address helps
+	source   string   // the RFC or provider documentation behind the rule's meaning
+	origin   string   // file:line the rule was read from
 
-	kinds   []string // Input.Kind values
-	actions []string // Input.Action values
-	text    []string // lower-case substrings of the normalised diagnostic; any one matches
-	pattern string   // regular expression on the normalised diagnostic
-	dtypes  []string // Input.DiagnosticType values
-	status  string   // enhanced status code patterns, comma-separated, such as "5.1.1", "x.1.1" or "x.4.x"; any one matches
-	replies []int    // SMTP reply codes; any one matches
+	kinds     []string   // Input.Kind values
+	actions   []string   // Input.Action values, lower-case
+	commands  []string   // normalised Input.Command values: CONNECT, HELO, MAIL, RCPT, DATA
+	providers []Provider // detected providers
+	dtypes    []string   // Input.DiagnosticType values, lower-case
+	text      []string   // lower-case substrings of the normalised diagnostic; any one matches
+	pattern   string     // regular expression on the normalised diagnostic
+	codes     []codePattern
+	replies   []int // SMTP reply codes; any one matches
 
-	re       *regexp.Regexp
-	required []string // literals one of which a match of re contains; nil when unknown
-	codes    []codePattern
-}
-
-// compileRules validates the table and compiles its patterns, so that
-// Classify never compiles anything per call.
-func compileRules(table []rule) ([]rule, error) {
-	compiled := make([]rule, len(table))
-	seen := make(map[string]bool, len(table))
-
-	for i, r := range table {
-		if err := r.compile(); err != nil {
-			return nil, fmt.Errorf("rule %d %q: %w", i, r.id, err)
-		}
-		if seen[r.id] {
-			return nil, fmt.Errorf("rule %d: duplicate id %q", i, r.id)
-		}
-		seen[r.id] = true
-		compiled[i] = r
-	}
-	return compiled, nil
-}
-
-var ruleIDSyntax = regexp.MustCompile(`^[a-z0-9]+(?:[-.][a-z0-9]+)*$`)
-
-func (r *rule) compile() error {
-	if !ruleIDSyntax.MatchString(r.id) {
-		return fmt.Errorf("invalid rule id %q: want lower-case words joined by '-' or '.'", r.id)
-	}
-	if !slices.Contains(Reasons, r.reason) {
-		return fmt.Errorf("unknown reason %q", r.reason)
-	}
-	if r.policy != PolicyNone && !slices.Contains(Policies, r.policy) {
-		return fmt.Errorf("unknown policy kind %q", r.policy)
-	}
-	if len(r.kinds)+len(r.actions)+len(r.dtypes)+len(r.text)+len(r.replies) == 0 && r.pattern == "" && r.status == "" {
-		return fmt.Errorf("rule has no condition, so it would match every input")
-	}
-
-	for _, s := range r.text {
-		if s != strings.ToLower(s) || strings.TrimSpace(s) != s || s == "" {
-			return fmt.Errorf("text %q must be lower-case and trimmed", s)
-		}
-	}
-	if r.pattern != "" {
-		re, err := regexp.Compile(r.pattern)
-		if err != nil {
-			return fmt.Errorf("invalid pattern: %w", err)
-		}
-		r.re = re
-		r.required = requiredLiterals(r.pattern)
-	}
-	if r.status != "" {
-		for p := range strings.SplitSeq(r.status, ",") {
-			code, err := parseCodePattern(strings.TrimSpace(p))
-			if err != nil {
-				return err
-			}
-			r.codes = append(r.codes, code)
-		}
-	}
-	return nil
+	re         *regexp.Regexp
+	textIDs    []int32 // literal ids of text
+	required   []int32 // literal ids one of which a match of re contains; nil when unknown
+	sufficient []int32 // literal ids any of which proves that re matches
 }
 
 // facts is the input prepared once per call for all rules.
 type facts struct {
-	kind    string
-	action  string
-	dtype   string
-	text    string // normalised diagnostic
-	status  code   // effective enhanced status code
-	reply   int
-	delayed bool
+	kind     string
+	action   string
+	command  string
+	dtype    string
+	text     string // normalised diagnostic
+	status   code   // effective enhanced status code
+	reply    int
+	delayed  bool
+	provider Provider // detected provider
+	hits     literalSet
 }
 
 func (r *rule) matches(f *facts) bool {
@@ -119,6 +76,12 @@ func (r *rule) matches(f *facts) bool {
 		return false
 	}
 	if len(r.actions) > 0 && !slices.Contains(r.actions, f.action) {
+		return false
+	}
+	if len(r.commands) > 0 && !slices.Contains(r.commands, f.command) {
+		return false
+	}
+	if len(r.providers) > 0 && !slices.Contains(r.providers, f.provider) {
 		return false
 	}
 	if len(r.dtypes) > 0 && !slices.Contains(r.dtypes, f.dtype) {
@@ -130,27 +93,154 @@ func (r *rule) matches(f *facts) bool {
 	if len(r.replies) > 0 && !slices.Contains(r.replies, f.reply) {
 		return false
 	}
-	if len(r.text) > 0 && !containsAny(f.text, r.text) {
+	if len(r.textIDs) > 0 && !f.hits.any(r.textIDs) {
 		return false
 	}
 	if r.re != nil {
-		if r.required != nil && !containsAny(f.text, r.required) {
+		if r.required != nil && !f.hits.any(r.required) {
 			return false
 		}
-		if !r.re.MatchString(f.text) {
+		if !f.hits.any(r.sufficient) && !r.re.MatchString(f.text) {
 			return false
 		}
 	}
 	return true
 }
 
-func containsAny(s string, subs []string) bool {
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			return true
+// conditionsMet returns the conditions of r as f met them, one phrase
+// each, for `bounced rules test`. It is called only for a rule that
+// matched.
+func (r *rule) conditionsMet(f *facts) []string {
+	var met []string
+	add := func(format string, args ...any) { met = append(met, fmt.Sprintf(format, args...)) }
+
+	if len(r.kinds) > 0 {
+		add("kind %q in %q", f.kind, r.kinds)
+	}
+	if len(r.actions) > 0 {
+		add("action %q in %q", f.action, r.actions)
+	}
+	if len(r.commands) > 0 {
+		add("command %q in %q", f.command, r.commands)
+	}
+	if len(r.providers) > 0 {
+		add("provider %q in %q", f.provider, r.providers)
+	}
+	if len(r.dtypes) > 0 {
+		add("diagnostic type %q in %q", f.dtype, r.dtypes)
+	}
+	if len(r.codes) > 0 {
+		add("status %s matches %s", f.status, joinCodes(r.codes))
+	}
+	if len(r.replies) > 0 {
+		add("reply code %d in %v", f.reply, r.replies)
+	}
+	for _, s := range r.text {
+		if strings.Contains(f.text, s) {
+			add("text contains %q", s)
+			break
 		}
 	}
-	return false
+	if r.re != nil {
+		add("pattern %q matched %q", r.pattern, r.re.FindString(f.text))
+	}
+	return met
+}
+
+func (r *rule) result(f *facts) Result {
+	res := Result{
+		Reason:   r.reason,
+		Policy:   r.policy,
+		Rule:     r.id,
+		Hint:     r.hint,
+		Provider: f.provider,
+	}
+	if r.provider != "" {
+		res.Provider = r.provider
+	}
+
+	switch r.hard {
+	case hard:
+		res.Hard = true
+	case hardIfPermanent:
+		res.Hard = f.status.class == 5 || (!f.status.valid() && f.reply >= 500)
+	}
+	if f.delayed {
+		res.Hard = false
+	}
+	return res
+}
+
+var ruleIDSyntax = regexp.MustCompile(`^[a-z0-9]+(?:[-.][a-z0-9]+)*$`)
+
+// validate checks the fields of a rule that do not need compiling.
+func (r *rule) validate() error {
+	if !ruleIDSyntax.MatchString(r.id) {
+		return fmt.Errorf("invalid rule id %q: want lower-case words joined by '-' or '.'", r.id)
+	}
+	if !slices.Contains(Reasons, r.reason) {
+		return fmt.Errorf("unknown reason %q", r.reason)
+	}
+	if r.policy != PolicyNone && !slices.Contains(Policies, r.policy) {
+		return fmt.Errorf("unknown policy kind %q", r.policy)
+	}
+	if r.policy != PolicyNone && r.hard != soft {
+		return fmt.Errorf("policy kind %q with hardness other than soft: a policy rejection describes the sender", r.policy)
+	}
+	if r.provider != "" && !slices.Contains(Providers, r.provider) {
+		return fmt.Errorf("unknown provider %q", r.provider)
+	}
+	for _, p := range r.providers {
+		if !slices.Contains(Providers, p) {
+			return fmt.Errorf("unknown provider %q in condition", p)
+		}
+	}
+	for _, c := range r.commands {
+		if normalizeCommand(c) != c {
+			return fmt.Errorf("invalid command %q: want one of %s", c, strings.Join(commands, ", "))
+		}
+	}
+	if r.conditions() == 0 {
+		return fmt.Errorf("rule has no condition, so it would match every input")
+	}
+	for _, s := range r.text {
+		if s != strings.ToLower(s) || strings.TrimSpace(s) != s || s == "" {
+			return fmt.Errorf("text %q must be lower-case and trimmed", s)
+		}
+	}
+	return nil
+}
+
+func (r *rule) conditions() int {
+	n := len(r.kinds) + len(r.actions) + len(r.commands) + len(r.providers) + len(r.dtypes) +
+		len(r.text) + len(r.codes) + len(r.replies)
+	if r.pattern != "" {
+		n++
+	}
+	return n
+}
+
+// compilePattern compiles the pattern and registers the literals of text
+// and pattern with lits, so that one scan of the text serves every rule.
+func (r *rule) compilePattern(lits *literalTable) error {
+	for _, s := range r.text {
+		r.textIDs = append(r.textIDs, lits.add(s))
+	}
+	if r.pattern == "" {
+		return nil
+	}
+	re, err := regexp.Compile(r.pattern)
+	if err != nil {
+		return fmt.Errorf("invalid pattern: %w", err)
+	}
+	r.re = re
+	for _, s := range requiredLiterals(r.pattern) {
+		r.required = append(r.required, lits.add(s))
+	}
+	for _, s := range sufficientLiterals(r.pattern) {
+		r.sufficient = append(r.sufficient, lits.add(s))
+	}
+	return nil
 }
 
 func matchesAnyCode(patterns []codePattern, c code) bool {
@@ -160,4 +250,29 @@ func matchesAnyCode(patterns []codePattern, c code) bool {
 		}
 	}
 	return false
+}
+
+func joinCodes(patterns []codePattern) string {
+	parts := make([]string, len(patterns))
+	for i, p := range patterns {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (c code) String() string {
+	if !c.valid() {
+		return "(none)"
+	}
+	return fmt.Sprintf("%d.%d.%d", c.class, c.subject, c.detail)
+}
+
+func (p codePattern) String() string {
+	part := func(n int) string {
+		if n < 0 {
+			return "x"
+		}
+		return strconv.Itoa(n)
+	}
+	return part(p.class) + "." + part(p.subject) + "." + part(p.detail)
 }

@@ -1,7 +1,7 @@
 // Package ingest is the one pipeline every received message goes through,
 // whether it came over SMTP, from an import or from reprocessing: parse the
-// report, classify each recipient, decide suppression, store it all in one
-// durable commit, then count it.
+// report, classify each recipient, store it all in one durable commit (in
+// which the store's suppression policy decides), then count it.
 package ingest
 
 import (
@@ -41,9 +41,10 @@ type Receipt struct {
 
 // Pipeline runs messages through parse, classify and store.
 type Pipeline struct {
-	store   *store.Store
-	metrics *Metrics
-	log     *slog.Logger
+	store      *store.Store
+	metrics    *Metrics
+	log        *slog.Logger
+	classifier *classify.Classifier // nil: the embedded rules
 
 	// ParseOptions are passed to the parser for every message.
 	ParseOptions dsn.Options
@@ -54,12 +55,22 @@ func New(st *store.Store, m *Metrics, log *slog.Logger) *Pipeline {
 	return &Pipeline{store: st, metrics: m, log: log}
 }
 
+// UseClassifier makes the pipeline classify by c, whose rules can be
+// reloaded while the pipeline runs. Call it before the first Ingest.
+func (p *Pipeline) UseClassifier(c *classify.Classifier) {
+	p.classifier = c
+}
+
 // Ingest stores raw with what can be learned from it, and returns only
 // after the store has committed it: a nil error means the message is on
 // disk. A message that cannot be parsed is still stored, with its parse
 // error, and is not an error of Ingest.
 func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receipt, error) {
-	report, events, parseErr := AnalyzeWithOptions(raw, env, p.ParseOptions)
+	report, events, timing, parseErr := analyze(raw, env, p.classifier, p.ParseOptions)
+	p.metrics.parseDuration.Observe(timing.parse.Seconds())
+	if parseErr == nil {
+		p.metrics.classifyDuration.Observe(timing.classify.Seconds())
+	}
 
 	msg := &store.Message{
 		Received:   env.Received,
@@ -87,7 +98,7 @@ func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receip
 			receipt.Suppressed++
 		}
 	}
-	p.count(report, events, parseErr)
+	p.count(report, events, env, parseErr)
 	p.logStored(msg, report, events, parseErr)
 	return receipt, nil
 }
@@ -95,16 +106,34 @@ func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receip
 // Analyze parses and classifies raw without storing anything, and returns
 // the events Ingest would store. It is what `bounced parse` prints.
 func Analyze(raw []byte, env Envelope) (*dsn.Report, []store.Event, error) {
-	return AnalyzeWithOptions(raw, env, dsn.Options{})
+	return AnalyzeWith(raw, env, nil)
 }
 
-// AnalyzeWithOptions is Analyze with parser options.
-func AnalyzeWithOptions(raw []byte, env Envelope, opts dsn.Options) (*dsn.Report, []store.Event, error) {
+// AnalyzeWith is Analyze with the rules of c; a nil c means the embedded
+// rules. The events are in the order of report.Recipients.
+func AnalyzeWith(raw []byte, env Envelope, c *classify.Classifier) (*dsn.Report, []store.Event, error) {
+	report, events, _, err := analyze(raw, env, c, dsn.Options{})
+	return report, events, err
+}
+
+// timing is the time Analyze spent in each step.
+type timing struct {
+	parse, classify time.Duration
+}
+
+func analyze(raw []byte, env Envelope, c *classify.Classifier, opts dsn.Options) (*dsn.Report, []store.Event, timing, error) {
+	var t timing
+	start := time.Now()
 	report, err := parse(raw, opts)
+	t.parse = time.Since(start)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, t, err
 	}
-	return report, recipientEvents(report, env), nil
+
+	start = time.Now()
+	events := recipientEvents(report, env, c)
+	t.classify = time.Since(start)
+	return report, events, t, nil
 }
 
 // parse runs the parser and turns a panic into an error, so that a parser
@@ -121,21 +150,31 @@ func parse(raw []byte, opts dsn.Options) (report *dsn.Report, err error) {
 // recipientEvents returns one event per recipient of report, classified. When the
 // report names no recipient but the envelope is a VERP address, the
 // recipient comes from there.
-func recipientEvents(report *dsn.Report, env Envelope) []store.Event {
+func recipientEvents(report *dsn.Report, env Envelope, c *classify.Classifier) []store.Event {
 	events := make([]store.Event, 0, len(report.Recipients))
 	for _, rcpt := range report.Recipients {
-		events = append(events, newEvent(report, rcpt, env))
+		events = append(events, newEvent(report, rcpt, env, c))
 	}
 	return events
 }
 
-func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope) store.Event {
-	recipient := rcpt.FinalRecipient
-	if recipient == "" {
-		recipient = verpRecipient(env.RcptTo)
+// Recipient returns the address an event for rcpt is stored under: the
+// Final-Recipient, or else the original recipient of a VERP envelope
+// recipient.
+func Recipient(rcpt dsn.Recipient, env Envelope) string {
+	if rcpt.FinalRecipient != "" {
+		return rcpt.FinalRecipient
 	}
+	return verpRecipient(env.RcptTo)
+}
 
-	result := classify.Classify(classify.Input{
+// ClassifyInput returns the facts of one recipient of report that the
+// classifier decides on.
+//
+// NOTE: Input.Command stays empty until the parser reports the failed
+// SMTP command of a recipient.
+func ClassifyInput(report *dsn.Report, rcpt dsn.Recipient, recipient string) classify.Input {
+	return classify.Input{
 		Kind:           string(report.Kind),
 		Action:         string(rcpt.Action),
 		Status:         rcpt.SpecificStatus(),
@@ -144,7 +183,19 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope) store.Event 
 		DiagnosticType: rcpt.DiagnosticType,
 		RemoteMTA:      rcpt.RemoteMTA,
 		Recipient:      recipient,
-	})
+	}
+}
+
+func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope, c *classify.Classifier) store.Event {
+	recipient := Recipient(rcpt, env)
+	in := ClassifyInput(report, rcpt, recipient)
+
+	var result classify.Result
+	if c != nil {
+		result = c.Classify(in)
+	} else {
+		result = classify.Classify(in)
+	}
 
 	return store.Event{
 		Time:              env.Received,
@@ -165,22 +216,7 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope) store.Event 
 		Provider:          string(result.Provider),
 		OriginalMessageID: report.Original.MessageID,
 		OriginalHeaders:   report.Original.Headers,
-		Suppress:          suppresses(report.Kind, result),
 	}
-}
-
-// suppresses decides whether an event puts its recipient on the
-// suppression list: hard bounces and complaints do at once. Soft failures
-// and policy rejections do not, because a policy rejection describes the
-// sender, not the recipient.
-//
-// TODO: make this configurable per reason and policy kind, with soft
-// bounces suppressing after N within a window.
-func suppresses(kind dsn.Kind, result classify.Result) bool {
-	if result.Policy != classify.PolicyNone {
-		return false
-	}
-	return result.Hard || kind == dsn.KindComplaint
 }
 
 // verpRecipient returns the original recipient encoded in the first VERP

@@ -69,7 +69,7 @@ bounced_messages_received_total 1
 	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "bounced_messages_received_total"); err != nil {
 		t.Error(err)
 	}
-	aup := prometheus.Labels{"reason": "policyviolation", "hardness": "soft", "policy": "aup"}
+	aup := prometheus.Labels{"reason": "policyviolation", "hardness": "soft", "policy": "aup", "provider": "cox", "domain": "any"}
 	if got := testutil.ToFloat64(p.metrics.bounces.With(aup)); got != 1 {
 		t.Errorf("bounces{%v} = %v, want 1", aup, got)
 	}
@@ -115,7 +115,7 @@ func TestIngest_UnparsableStoredWithError(t *testing.T) {
 		t.Error("stored message lacks its parse error")
 	}
 	if got := testutil.ToFloat64(p.metrics.parseFailures); got != 1 {
-		t.Errorf("bounced_messages_unparsed_total = %v, want 1", got)
+		t.Errorf("bounced_messages_quarantined_total = %v, want 1", got)
 	}
 }
 

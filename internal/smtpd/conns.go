@@ -11,12 +11,13 @@ import (
 type connTracker struct {
 	net.Listener
 
-	mu    sync.Mutex
-	conns map[net.Conn]struct{}
+	mu      sync.Mutex
+	conns   map[net.Conn]struct{}
+	metrics *Metrics
 }
 
-func trackConns(l net.Listener) *connTracker {
-	return &connTracker{Listener: l, conns: make(map[net.Conn]struct{})}
+func trackConns(l net.Listener, m *Metrics) *connTracker {
+	return &connTracker{Listener: l, conns: make(map[net.Conn]struct{}), metrics: m}
 }
 
 func (l *connTracker) Accept() (net.Conn, error) {
@@ -28,6 +29,7 @@ func (l *connTracker) Accept() (net.Conn, error) {
 	l.mu.Lock()
 	l.conns[tc] = struct{}{}
 	l.mu.Unlock()
+	l.metrics.sessionOpened()
 	return tc, nil
 }
 
@@ -58,6 +60,7 @@ func (c *trackedConn) Close() error {
 		c.tracker.mu.Lock()
 		delete(c.tracker.conns, c)
 		c.tracker.mu.Unlock()
+		c.tracker.metrics.sessionClosed()
 	})
 	return c.Conn.Close()
 }

@@ -56,6 +56,9 @@ type Config struct {
 	// CommitTimeout bounds the wait for the store to commit a message
 	// before replying 451.
 	CommitTimeout time.Duration
+
+	// Metrics counts open sessions and rejections; nil counts nothing.
+	Metrics *Metrics
 }
 
 // Defaults for Config.
@@ -123,7 +126,7 @@ func New(cfg Config, ing Ingester, log *slog.Logger) *Server {
 
 // Serve accepts connections on l until Shutdown or Close.
 func (s *Server) Serve(l net.Listener) error {
-	tracker := trackConns(l)
+	tracker := trackConns(l, s.cfg.Metrics)
 	s.mu.Lock()
 	s.listeners = append(s.listeners, tracker)
 	s.mu.Unlock()

@@ -49,12 +49,14 @@ type session struct {
 	rcpt []string
 }
 
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+func (s *session) Mail(from string, _ *smtp.MailOptions) (err error) {
+	defer func() { s.server.cfg.Metrics.countReply(err) }()
 	s.from = from
 	return nil
 }
 
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) (err error) {
+	defer func() { s.server.cfg.Metrics.countReply(err) }()
 	_, domain, ok := strings.Cut(to, "@")
 	if !ok || domain == "" {
 		s.log.Info("recipient rejected", "recipient", to, "err", "no domain")
@@ -70,7 +72,8 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 
 // Data reads the message, keeping at most KeepBytes of it, and replies 250
 // only after the ingest pipeline has committed it.
-func (s *session) Data(r io.Reader) error {
+func (s *session) Data(r io.Reader) (err error) {
+	defer func() { s.server.cfg.Metrics.countReply(err) }()
 	received := time.Now()
 	raw, size, err := readBounded(r, s.server.cfg.KeepBytes)
 	if err != nil {

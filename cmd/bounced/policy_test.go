@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bounced/bounced/internal/ingest"
+)
+
+// policyFixture is one row of testdata/policy/golden.tsv: a provider's
+// policy rejection inside a realistic DSN, with the expected verdict.
+type policyFixture struct {
+	file, recipient, reason, policy, provider, hard, rule string
+}
+
+func loadPolicyFixtures(t *testing.T) []policyFixture {
+	t.Helper()
+	f, err := os.Open("testdata/policy/golden.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+
+	var fixtures []policyFixture
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if len(cols) != 7 {
+			t.Fatalf("golden.tsv: %d columns in %q, want 7", len(cols), line)
+		}
+		fixtures = append(fixtures, policyFixture{cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6]})
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return fixtures
+}
+
+// TestPolicyFixtures_Classified parses every policy fixture through the
+// ingest pipeline and checks the verdict, and that none suppresses its
+// recipient: a policy rejection describes the sender.
+func TestPolicyFixtures_Classified(t *testing.T) {
+	fixtures := loadPolicyFixtures(t)
+	if len(fixtures) < 40 {
+		t.Fatalf("%d policy fixtures, want at least 40", len(fixtures))
+	}
+
+	for _, fx := range fixtures {
+		t.Run(strings.TrimSuffix(fx.file, ".eml"), func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join("testdata/policy", fx.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, events, err := ingest.Analyze(raw, ingest.Envelope{})
+			if err != nil {
+				t.Fatalf("Analyze: %v", err)
+			}
+			if len(events) != 1 {
+				t.Fatalf("%d events, want 1", len(events))
+			}
+			ev := events[0]
+
+			if ev.Recipient != fx.recipient {
+				t.Errorf("Recipient = %q, want %q", ev.Recipient, fx.recipient)
+			}
+			if ev.Reason != fx.reason {
+				t.Errorf("Reason = %q, want %q (rule %s)", ev.Reason, fx.reason, ev.Rule)
+			}
+			if ev.Policy != fx.policy {
+				t.Errorf("Policy = %q, want %q", ev.Policy, fx.policy)
+			}
+			if ev.Provider != fx.provider {
+				t.Errorf("Provider = %q, want %q", ev.Provider, fx.provider)
+			}
+			if got := boolString(ev.Hard); got != fx.hard {
+				t.Errorf("Hard = %s, want %s", got, fx.hard)
+			}
+			if ev.Rule != fx.rule {
+				t.Errorf("Rule = %q, want %q", ev.Rule, fx.rule)
+			}
+			if ev.Hint == "" {
+				t.Error("Hint is empty")
+			}
+			if ev.Suppress {
+				t.Error("a policy rejection suppresses its recipient")
+			}
+		})
+	}
+}
+
+// TestPolicyFixtures_EveryKindAndTable checks that the fixtures cover
+// every policy kind and every provider code table.
+func TestPolicyFixtures_EveryKindAndTable(t *testing.T) {
+	policies := make(map[string]bool)
+	prefixes := make(map[string]bool)
+	for _, fx := range loadPolicyFixtures(t) {
+		policies[fx.policy] = true
+		prefixes[strings.SplitN(fx.rule, "-", 2)[0]] = true
+	}
+	for _, p := range []string{"aup", "blocklist", "reputation", "auth", "ptr", "rate_limit", "content"} {
+		if !policies[p] {
+			t.Errorf("no fixture of policy kind %s", p)
+		}
+	}
+	for _, table := range []string{"cox", "charter", "comcast", "yahoo", "microsoft", "gmail", "blocklist", "ptr"} {
+		if !prefixes[table] {
+			t.Errorf("no fixture for the %s rules", table)
+		}
+	}
+}
+
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// BenchmarkAnalyze_PolicyFixtures parses and classifies the policy
+// fixtures in turn: the per-message cost of parse plus classify.
+func BenchmarkAnalyze_PolicyFixtures(b *testing.B) {
+	names, err := filepath.Glob("testdata/policy/*.eml")
+	if err != nil || len(names) == 0 {
+		b.Fatalf("no fixtures: %v", err)
+	}
+	raws := make([][]byte, len(names))
+	for i, name := range names {
+		if raws[i], err = os.ReadFile(name); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, _, err := ingest.Analyze(raws[i%len(raws)], ingest.Envelope{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
