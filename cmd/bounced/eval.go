@@ -15,6 +15,7 @@ import (
 
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/store"
+	"github.com/bounced/bounced/internal/suppress"
 )
 
 // evalLabel is one row of a labels file: tab-separated columns file,
@@ -226,7 +227,7 @@ func (r *evalReport) addFile(path string, labels []evalLabel) {
 
 	if len(labels) == 0 {
 		for _, ev := range events {
-			if ev.Suppress {
+			if wouldSuppress(ev) {
 				r.SuppressedUnlabelled++
 				r.miss(filepath.Base(path), ev.Recipient, "suppressed", "true", "false", ev.Rule)
 			}
@@ -236,6 +237,19 @@ func (r *evalReport) addFile(path string, labels []evalLabel) {
 	for i, l := range labels {
 		r.compare(l, matchEvent(events, l, i))
 	}
+}
+
+// wouldSuppress reports whether the default suppression policy puts the
+// recipient of ev on the list on this one event, as the daemon would for
+// an address with no history.
+func wouldSuppress(ev store.Event) bool {
+	if ev.Recipient == "" {
+		return false
+	}
+	_, d := suppress.Default().Apply(ev.Recipient, suppress.State{}, suppress.Event{
+		Time: ev.Time, Kind: ev.Kind, Reason: ev.Reason, Hard: ev.Hard, Policy: ev.Policy,
+	})
+	return d.Suppressed
 }
 
 // matchEvent finds the event a label row is about: by recipient, or by

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -76,5 +78,34 @@ func TestEval_MissingLabels(t *testing.T) {
 	code := run([]string{"eval", "-labels", "testdata/eval/none.tsv", evalDir}, &stdout, &stderr)
 	if code != 1 || !strings.Contains(stderr.String(), "read labels: open testdata/eval/none.tsv") {
 		t.Errorf("exit code %d, stderr %q; want 1 and the missing file named", code, stderr.String())
+	}
+}
+
+func TestEval_SuppressedUnlabelled(t *testing.T) {
+	dir := t.TempDir()
+	raw, err := os.ReadFile("testdata/eval/qmail-text.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "unlabelled.eml"), raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	header := "file\trecipient\tstatus\treplycode\treason\thardbounce\tfeedbacktype\n"
+	if err := os.WriteFile(filepath.Join(dir, "labels.tsv"), []byte(header), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"eval", "-json", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit code %d, stderr %s", code, stderr.String())
+	}
+	var report evalReport
+	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
+		t.Fatal(err)
+	}
+	// taro@example.jp is unknown (550 5.1.1), a hard bounce; hanako's
+	// full mailbox is soft.
+	if report.SuppressedUnlabelled != 1 {
+		t.Errorf("suppressed from unlabelled files = %d, want 1", report.SuppressedUnlabelled)
 	}
 }
