@@ -14,6 +14,7 @@
 //	bounced quarantine        list the messages a daemon could not parse
 //	bounced import PATH       ingest an mbox file or a Maildir through a daemon
 //	bounced reprocess         parse and classify a daemon's stored messages again
+//	bounced eval [flags] DIR  score parse and classify against a labels file
 //
 // Run a subcommand with -h for its flags.
 package main
@@ -52,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return importCommand(args[1:], stdout, stderr)
 	case "reprocess":
 		return reprocessCommand(args[1:], stdout, stderr)
+	case "eval":
+		return evalCommand(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return 0
@@ -75,6 +78,7 @@ Commands:
   import     ingest an mbox file or a Maildir through a running daemon
   reprocess  parse and classify a running daemon's stored messages again
   rules      check an operator rules file, or show which rule fires for a bounce
+  eval       score parse and classify on a folder of .eml files against labels
 
 The commands that talk to a daemon take -api.addr and -api.token, or
 $BOUNCED_API_ADDR and $BOUNCED_API_TOKEN.

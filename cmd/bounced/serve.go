@@ -21,6 +21,7 @@ import (
 
 	"github.com/bounced/bounced/internal/classify"
 	"github.com/bounced/bounced/internal/config"
+	"github.com/bounced/bounced/internal/dsn"
 	"github.com/bounced/bounced/internal/httpapi"
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/smtpd"
@@ -162,6 +163,7 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	reg.MustRegister(ingest.NewSuppressionCollector(st))
 	pipeline := ingest.New(st, ingest.NewMetrics(reg, cfg.SMTP.Domains...), log.With("component", "ingest"))
 	pipeline.UseClassifier(classifier)
+	pipeline.ParseOptions = dsn.Options{ExtraHeaders: cfg.Parse.ExtraHeaders}
 
 	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)
 	if err != nil {

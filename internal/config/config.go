@@ -26,6 +26,8 @@ type Config struct {
 	Store       Store       `yaml:"store"`
 	Suppression Suppression `yaml:"suppression"`
 
+	Parse Parse `yaml:"parse"`
+
 	// DataDir is the directory of the database.
 	DataDir string `yaml:"data_dir"`
 
@@ -135,6 +137,7 @@ func (c Config) Validate() error {
 	if c.Store.RawRetention < 0 || c.Store.EventRetention < 0 {
 		errs = append(errs, fmt.Errorf("store.raw_retention %v and store.event_retention %v must not be negative", c.Store.RawRetention, c.Store.EventRetention))
 	}
+	errs = append(errs, c.Parse.validate()...)
 	return errors.Join(errs...)
 }
 

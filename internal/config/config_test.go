@@ -115,6 +115,32 @@ func TestLoad_ExampleFile(t *testing.T) {
 		cfg.LogLevel != def.LogLevel || cfg.ShutdownTimeout != def.ShutdownTimeout || cfg.Classify != def.Classify {
 		t.Errorf("example file = %+v, want the defaults %+v", cfg, def)
 	}
+	if len(cfg.Parse.ExtraHeaders) != 0 {
+		t.Errorf("example parse.extra_headers = %q, want none", cfg.Parse.ExtraHeaders)
+	}
+}
+
+func TestDecode_ParseExtraHeaders(t *testing.T) {
+	cfg, err := Decode(strings.NewReader("parse:\n  extra_headers: [X-Campaign-ID, x-list-id]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(cfg.Parse.ExtraHeaders, ","); got != "X-Campaign-ID,x-list-id" {
+		t.Errorf("parse.extra_headers = %q, want X-Campaign-ID,x-list-id", got)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+}
+
+func TestValidate_InvalidExtraHeader(t *testing.T) {
+	cfg := Default()
+	cfg.Parse.ExtraHeaders = []string{"X-Campaign-ID", "X Campaign:"}
+	err := cfg.Validate()
+	want := `parse.extra_headers: "X Campaign:" is not a valid header field name`
+	if err == nil || err.Error() != want {
+		t.Errorf("Validate error = %v, want %q", err, want)
+	}
 }
 
 func TestLoad_ExampleFileStoreAndPolicy(t *testing.T) {

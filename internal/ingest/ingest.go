@@ -45,6 +45,9 @@ type Pipeline struct {
 	metrics    *Metrics
 	log        *slog.Logger
 	classifier *classify.Classifier // nil: the embedded rules
+
+	// ParseOptions are passed to the parser for every message.
+	ParseOptions dsn.Options
 }
 
 // New returns a pipeline that stores into st and counts into m.
@@ -63,7 +66,7 @@ func (p *Pipeline) UseClassifier(c *classify.Classifier) {
 // disk. A message that cannot be parsed is still stored, with its parse
 // error, and is not an error of Ingest.
 func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receipt, error) {
-	report, events, timing, parseErr := analyze(raw, env, p.classifier)
+	report, events, timing, parseErr := analyze(raw, env, p.classifier, p.ParseOptions)
 	p.metrics.parseDuration.Observe(timing.parse.Seconds())
 	if parseErr == nil {
 		p.metrics.classifyDuration.Observe(timing.classify.Seconds())
@@ -109,7 +112,7 @@ func Analyze(raw []byte, env Envelope) (*dsn.Report, []store.Event, error) {
 // AnalyzeWith is Analyze with the rules of c; a nil c means the embedded
 // rules. The events are in the order of report.Recipients.
 func AnalyzeWith(raw []byte, env Envelope, c *classify.Classifier) (*dsn.Report, []store.Event, error) {
-	report, events, _, err := analyze(raw, env, c)
+	report, events, _, err := analyze(raw, env, c, dsn.Options{})
 	return report, events, err
 }
 
@@ -118,10 +121,10 @@ type timing struct {
 	parse, classify time.Duration
 }
 
-func analyze(raw []byte, env Envelope, c *classify.Classifier) (*dsn.Report, []store.Event, timing, error) {
+func analyze(raw []byte, env Envelope, c *classify.Classifier, opts dsn.Options) (*dsn.Report, []store.Event, timing, error) {
 	var t timing
 	start := time.Now()
-	report, err := parse(raw)
+	report, err := parse(raw, opts)
 	t.parse = time.Since(start)
 	if err != nil {
 		return nil, nil, t, err
@@ -135,13 +138,13 @@ func analyze(raw []byte, env Envelope, c *classify.Classifier) (*dsn.Report, []s
 
 // parse runs the parser and turns a panic into an error, so that a parser
 // bug costs the parse, never the message.
-func parse(raw []byte) (report *dsn.Report, err error) {
+func parse(raw []byte, opts dsn.Options) (report *dsn.Report, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			report, err = nil, fmt.Errorf("parser panic: %v\n%s", r, debug.Stack())
 		}
 	}()
-	return dsn.Parse(raw)
+	return dsn.ParseWithOptions(raw, opts)
 }
 
 // recipientEvents returns one event per recipient of report, classified. When the
@@ -212,6 +215,7 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope, c *classify.
 		Hint:              result.Hint,
 		Provider:          string(result.Provider),
 		OriginalMessageID: report.Original.MessageID,
+		OriginalHeaders:   report.Original.Headers,
 	}
 }
 

@@ -58,6 +58,11 @@ type Event struct {
 	// stored.
 	Hint string `json:"hint,omitempty"`
 
+	// OriginalHeaders holds the original message's header fields named
+	// in the parse.extra_headers setting, keyed by the name as the
+	// setting spells it.
+	OriginalHeaders map[string]string `json:"original_headers,omitempty"`
+
 	// OriginalMessageID is the Message-ID of the mail that bounced.
 	OriginalMessageID string `json:"original_message_id,omitempty"`
 
