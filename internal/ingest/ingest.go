@@ -170,9 +170,6 @@ func Recipient(rcpt dsn.Recipient, env Envelope) string {
 
 // ClassifyInput returns the facts of one recipient of report that the
 // classifier decides on.
-//
-// NOTE: Input.Command stays empty until the parser reports the failed
-// SMTP command of a recipient.
 func ClassifyInput(report *dsn.Report, rcpt dsn.Recipient, recipient string) classify.Input {
 	return classify.Input{
 		Kind:           string(report.Kind),
@@ -183,6 +180,7 @@ func ClassifyInput(report *dsn.Report, rcpt dsn.Recipient, recipient string) cla
 		DiagnosticType: rcpt.DiagnosticType,
 		RemoteMTA:      rcpt.RemoteMTA,
 		Recipient:      recipient,
+		Command:        rcpt.FailedCommand,
 	}
 }
 
