@@ -10,6 +10,12 @@
 //	bounced rules check FILE  validate an operator rules file
 //	bounced rules test [-rules FILE] FILE.eml...
 //	                          show which rule decided each recipient and why
+//	bounced suppressions ...  query and edit the suppression list of a daemon
+//	bounced events            list the bounce events of a daemon
+//	bounced quarantine        list the messages a daemon could not parse
+//	bounced import PATH       ingest an mbox file or a Maildir through a daemon
+//	bounced reprocess         parse and classify a daemon's stored messages again
+//	bounced eval [flags] DIR  score parse and classify against a labels file
 //
 // Run a subcommand with -h for its flags.
 package main
@@ -40,6 +46,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return verpCommand(args[1:], stdout, stderr)
 	case "rules":
 		return rulesCommand(args[1:], stdout, stderr)
+	case "suppressions":
+		return suppressionsCommand(args[1:], stdout, stderr)
+	case "events":
+		return eventsCommand(args[1:], stdout, stderr)
+	case "quarantine":
+		return quarantineCommand(args[1:], stdout, stderr)
+	case "import":
+		return importCommand(args[1:], stdout, stderr)
+	case "reprocess":
+		return reprocessCommand(args[1:], stdout, stderr)
+	case "eval":
+		return evalCommand(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		usage(stdout)
 		return 0
@@ -57,7 +75,17 @@ Commands:
   serve      run the daemon: SMTP listener, HTTP API and metrics
   parse      parse and classify bounce files, one JSON line per recipient
   verp       encode or decode VERP return paths, signed when a key is set
+  suppressions list|get|add|remove|check|export
+             query and edit the suppression list of a running daemon
+  events     list bounce events of a running daemon, as JSON lines
+  quarantine list the messages a running daemon could not parse
+  import     ingest an mbox file or a Maildir through a running daemon
+  reprocess  parse and classify a running daemon's stored messages again
   rules      check an operator rules file, or show which rule fires for a bounce
+  eval       score parse and classify on a folder of .eml files against labels
+
+The commands that talk to a daemon take -api.addr and -api.token, or
+$BOUNCED_API_ADDR and $BOUNCED_API_TOKEN.
 
 Run "bounced COMMAND -h" for the flags of a command.
 `)

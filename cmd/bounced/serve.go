@@ -21,6 +21,7 @@ import (
 
 	"github.com/bounced/bounced/internal/classify"
 	"github.com/bounced/bounced/internal/config"
+	"github.com/bounced/bounced/internal/dsn"
 	"github.com/bounced/bounced/internal/httpapi"
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/store"
@@ -142,7 +143,16 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	stopReload := reloadRulesOnHangup(classifier, log.With("component", "classify"))
 	defer stopReload()
 
-	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{Logger: log.With("component", "store")})
+	policy, err := cfg.Suppression.Policy()
+	if err != nil {
+		return err
+	}
+	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{
+		Logger:         log.With("component", "store"),
+		Policy:         policy,
+		RawRetention:   cfg.Store.RawRetention,
+		EventRetention: cfg.Store.EventRetention,
+	})
 	if err != nil {
 		return err
 	}
@@ -152,6 +162,7 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	reg.MustRegister(ingest.NewSuppressionCollector(st))
 	pipeline := ingest.New(st, ingest.NewMetrics(reg, cfg.SMTP.Domains...), log.With("component", "ingest"))
 	pipeline.UseClassifier(classifier)
+	pipeline.ParseOptions = dsn.Options{ExtraHeaders: cfg.Parse.ExtraHeaders}
 
 	smtpServer, err := newSMTPServer(cfg.SMTP, pipeline, reg, log.With("component", "smtpd"))
 	if err != nil {
@@ -168,7 +179,7 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 
 	httpServer := &http.Server{
-		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, reg, log.With("component", "http")),
+		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, pipeline, reg, log.With("component", "http")),
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}

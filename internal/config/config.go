@@ -27,6 +27,11 @@ type Config struct {
 	HTTP     HTTP     `yaml:"http"`
 	Classify Classify `yaml:"classify"`
 
+	Store       Store       `yaml:"store"`
+	Suppression Suppression `yaml:"suppression"`
+
+	Parse Parse `yaml:"parse"`
+
 	// DataDir is the directory of the database.
 	DataDir string `yaml:"data_dir"`
 
@@ -159,6 +164,7 @@ func Default() Config {
 		DataDir:         "bounced-data",
 		LogLevel:        "info",
 		ShutdownTimeout: 30 * time.Second,
+		Store:           Store{RawRetention: DefaultRawRetention, EventRetention: DefaultEventRetention},
 	}
 }
 
@@ -221,6 +227,13 @@ func (c Config) Validate() error {
 	if c.ShutdownTimeout <= 0 {
 		errs = append(errs, fmt.Errorf("shutdown_timeout %v must be positive", c.ShutdownTimeout))
 	}
+	if _, err := c.Suppression.Policy(); err != nil {
+		errs = append(errs, err)
+	}
+	if c.Store.RawRetention < 0 || c.Store.EventRetention < 0 {
+		errs = append(errs, fmt.Errorf("store.raw_retention %v and store.event_retention %v must not be negative", c.Store.RawRetention, c.Store.EventRetention))
+	}
+	errs = append(errs, c.Parse.validate()...)
 	return errors.Join(errs...)
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bounced/bounced/internal/suppress"
 )
 
 func TestDecode_OverDefaults(t *testing.T) {
@@ -114,6 +116,9 @@ func TestLoad_ExampleFile(t *testing.T) {
 		cfg.LogLevel != def.LogLevel || cfg.ShutdownTimeout != def.ShutdownTimeout || cfg.Classify != def.Classify {
 		t.Errorf("example file = %+v, want the defaults %+v", cfg, def)
 	}
+	if len(cfg.Parse.ExtraHeaders) != 0 {
+		t.Errorf("example parse.extra_headers = %q, want none", cfg.Parse.ExtraHeaders)
+	}
 	// The file writes the empty lists as [], which decodes to empty, not
 	// nil, slices.
 	cfg.SMTP.Domains, cfg.SMTP.VERPKeys = nil, nil
@@ -157,5 +162,82 @@ func TestValidate_UnixSocketNeedsNoDomains(t *testing.T) {
 	cfg.SMTP.LMTP = true
 	if err := cfg.Validate(); err != nil {
 		t.Errorf("LMTP on a unix socket without domains: %v", err)
+	}
+}
+
+func TestDecode_ParseExtraHeaders(t *testing.T) {
+	cfg, err := Decode(strings.NewReader("parse:\n  extra_headers: [X-Campaign-ID, x-list-id]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(cfg.Parse.ExtraHeaders, ","); got != "X-Campaign-ID,x-list-id" {
+		t.Errorf("parse.extra_headers = %q, want X-Campaign-ID,x-list-id", got)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+}
+
+func TestValidate_InvalidExtraHeader(t *testing.T) {
+	cfg := Default()
+	cfg.Parse.ExtraHeaders = []string{"X-Campaign-ID", "X Campaign:"}
+	err := cfg.Validate()
+	want := `parse.extra_headers: "X Campaign:" is not a valid header field name`
+	if err == nil || err.Error() != want {
+		t.Errorf("Validate error = %v, want %q", err, want)
+	}
+}
+
+func TestLoad_ExampleFileStoreAndPolicy(t *testing.T) {
+	cfg, err := Load("../../deploy/bounced.example.yml")
+	if err != nil {
+		t.Fatalf("loading the example configuration: %v", err)
+	}
+	if cfg.Store != Default().Store {
+		t.Errorf("store = %+v, want the default %+v", cfg.Store, Default().Store)
+	}
+	got, err := cfg.Suppression.Policy()
+	if err != nil {
+		t.Fatalf("example suppression policy: %v", err)
+	}
+	want := suppress.Default()
+	for _, reason := range []string{"mailboxfull", "exceedlimit", "suspend"} {
+		if got.ByReason[reason] != want.ByReason[reason] {
+			t.Errorf("rule for %s = %+v, want the default %+v", reason, got.ByReason[reason], want.ByReason[reason])
+		}
+	}
+	if got.ByPolicy["aup"] != want.ByPolicy["aup"] {
+		t.Errorf("rule for aup = %+v, want the default %+v", got.ByPolicy["aup"], want.ByPolicy["aup"])
+	}
+	for _, kind := range []suppress.Kind{suppress.KindHard, suppress.KindSoft, suppress.KindComplaint, suppress.KindManual} {
+		if got.Expiry[kind] != want.Expiry[kind] {
+			t.Errorf("expiry of %s = %v, want the default %v", kind, got.Expiry[kind], want.Expiry[kind])
+		}
+	}
+}
+
+func TestSuppressionPolicy_Errors(t *testing.T) {
+	tests := []struct {
+		name string
+		yaml string
+		want string
+	}{
+		{"unknown action", "suppression:\n  reasons:\n    mailboxfull: {action: ban}\n", `rule "reason:mailboxfull": invalid action "ban"`},
+		{"threshold without window", "suppression:\n  reasons:\n    mailboxfull: {action: threshold, threshold: 2}\n", `rule "reason:mailboxfull": threshold 2 and window 0s must be positive`},
+		{"unknown kind", "suppression:\n  expiry:\n    temporary: 1h\n", `suppression.expiry: invalid kind "temporary"`},
+		{"misspelt reason", "suppression:\n  reasons:\n    mailbofull: {action: count}\n", `suppression.reasons: unknown name "mailbofull"`},
+		{"unknown policy kind", "suppression:\n  policies:\n    spam: {action: count}\n", `suppression.policies: unknown name "spam"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Decode(strings.NewReader(tt.yaml))
+			if err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			err = cfg.Validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate error = %v, want one containing %q", err, tt.want)
+			}
+		})
 	}
 }

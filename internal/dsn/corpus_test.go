@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"bytes"
+	"cmp"
 	"flag"
 	"os"
 	"path/filepath"
@@ -15,8 +16,9 @@ import (
 	"github.com/emersion/go-message"
 )
 
-// corpusDir is the shared bounce corpus, relative to this package.
-const corpusDir = "../../../shared/corpus"
+// corpusDir is the shared bounce corpus, relative to this package, or
+// the folder named by $BOUNCED_CORPUS for a checkout elsewhere.
+var corpusDir = cmp.Or(os.Getenv("BOUNCED_CORPUS"), "../../../shared/corpus")
 
 var unparsedList = flag.String("unparsed", "",
 	"write the names of corpus files that give no recipient to this `file`")
@@ -25,13 +27,11 @@ var unparsedList = flag.String("unparsed", "",
 // x.0.0 status, such as 5.0.947, which no MTA writes.
 var labellerStatusRE = regexp.MustCompile(`^[245]\.0\.9[0-9][0-9]$`)
 
-// Minimum agreement with labels.tsv on the corpus files whose top-level
-// type is multipart/report; report-type=delivery-status. Measured with
-// go test on the 227 such files of maildir/bsd (219 label rows): recipient
-// 97.3% (213/219), status 99.5% (211/212 rows whose label is no x.0.9xx
-// refinement), reply code 91.3% (200/219). The misses are recipients
-// given only in the text part or as a pipe or file path, and reply codes
-// given only in the text part.
+// Minimum agreement with labels.tsv on the labelled corpus files whose
+// top-level type is multipart/report; report-type=delivery-status.
+// Measured with go test on the 211 such files of maildir/bsd (219 label
+// rows): recipient 99.5% (218/219), status 100% (215/215 rows whose label
+// is no x.0.9xx refinement), reply code 94.1% (206/219).
 const (
 	minRecipientAgreement = 0.97
 	minStatusAgreement    = 0.99
@@ -95,6 +95,13 @@ func TestParse_LineEndingTwins(t *testing.T) {
 			}
 
 			want, got := parseFile(t, orig), parseFile(t, twin)
+			if !reflect.DeepEqual(got, want) && !sameUpToLineEndings(t, orig, twin) {
+				// Some twins differ in content too: the dos/ and mac/
+				// lhost-notes-01.eml carry the ISO-2022-JP text of
+				// bsd/ re-encoded as UTF-8 under the same charset.
+				t.Logf("%s/%s: differs from bsd/ in more than line endings; report not compared", dir, filepath.Base(twin))
+				continue
+			}
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s/%s: report differs from bsd/:\n got %+v\nwant %+v",
 					dir, filepath.Base(twin), got, want)
@@ -103,18 +110,27 @@ func TestParse_LineEndingTwins(t *testing.T) {
 	}
 }
 
+// TestParse_CorpusNotBounce checks the files of maildir/not. Those named
+// is-not-bounce-* are ordinary mail. The others were kept there because
+// they broke other parsers. rb-issue-368-bug.eml is a postmaster's notice
+// that a mailbox was full, which this package reads as a failure. For
+// such files the test requires only that no recipient failed
+// permanently, because that is the result that would suppress an address.
 func TestParse_CorpusNotBounce(t *testing.T) {
 	for _, path := range corpusFiles(t, "not") {
 		r := parseFile(t, path)
 		if r == nil {
 			continue
 		}
-		if r.Kind == KindFailure {
-			t.Errorf("%s: kind %q, want no failure", filepath.Base(path), r.Kind)
+
+		name := filepath.Base(path)
+		if strings.HasPrefix(name, "is-not-bounce-") && r.Kind != KindNotBounce {
+			t.Errorf("%s: kind %q, want %q", name, r.Kind, KindNotBounce)
 		}
 		for _, rcpt := range r.Recipients {
-			if rcpt.Action == ActionFailed {
-				t.Errorf("%s: recipient %q reported failed", filepath.Base(path), rcpt.FinalRecipient)
+			if statusClass(rcpt) == '5' {
+				t.Errorf("%s: recipient %q failed permanently (status %q, reply code %d)",
+					name, rcpt.FinalRecipient, rcpt.SpecificStatus(), rcpt.ReplyCode)
 			}
 		}
 	}
@@ -172,6 +188,37 @@ type agreement struct {
 }
 
 func TestParse_CorpusLabels(t *testing.T) {
+	a, files := corpusAgreement(t, isDeliveryStatusReport)
+	t.Logf("%d delivery-status reports, %d label rows", files, a.rows)
+	checkRate(t, "recipient", a.recipient, a.rows, minRecipientAgreement)
+	checkRate(t, "status", a.state, a.statusRows, minStatusAgreement)
+	checkRate(t, "reply code", a.reply, a.rows, minReplyAgreement)
+}
+
+// Minimum agreement with labels.tsv on every labelled file of
+// maildir/bsd, plain-text and vendor formats included. Measured with go
+// test on 444 files (476 label rows): recipient 98.7% (470/476), status
+// 98.8% (338/342 rows found whose label is no x.0.9xx refinement), reply
+// code 91.4% (435/476). Two of the recipient misses are label errors: the
+// address of lhost-apachejames-01.eml has one zero fewer than the message,
+// and that of arf-11.eml appears nowhere in it.
+const (
+	minAllRecipientAgreement = 0.98
+	minAllStatusAgreement    = 0.98
+	minAllReplyAgreement     = 0.90
+)
+
+func TestParse_CorpusLabelsAllFormats(t *testing.T) {
+	a, files := corpusAgreement(t, func([]byte) bool { return true })
+	t.Logf("%d files, %d label rows", files, a.rows)
+	checkRate(t, "recipient", a.recipient, a.rows, minAllRecipientAgreement)
+	checkRate(t, "status", a.state, a.statusRows, minAllStatusAgreement)
+	checkRate(t, "reply code", a.reply, a.rows, minAllReplyAgreement)
+}
+
+// corpusAgreement compares the parser with labels.tsv on the labelled
+// files of maildir/bsd that include accepts.
+func corpusAgreement(t *testing.T, include func(raw []byte) bool) (agreement, int) {
 	labels := readLabels(t)
 
 	var a agreement
@@ -181,7 +228,7 @@ func TestParse_CorpusLabels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !isDeliveryStatusReport(raw) {
+		if labels[filepath.Base(path)] == nil || !include(raw) {
 			continue
 		}
 
@@ -193,11 +240,7 @@ func TestParse_CorpusLabels(t *testing.T) {
 		}
 		a.compare(t, filepath.Base(path), r, labels[filepath.Base(path)])
 	}
-
-	t.Logf("%d delivery-status reports, %d label rows", files, a.rows)
-	checkRate(t, "recipient", a.recipient, a.rows, minRecipientAgreement)
-	checkRate(t, "status", a.state, a.statusRows, minStatusAgreement)
-	checkRate(t, "reply code", a.reply, a.rows, minReplyAgreement)
+	return a, files
 }
 
 func (a *agreement) compare(t *testing.T, file string, r *Report, rows []label) {
@@ -261,4 +304,22 @@ func checkRate(t *testing.T, field string, agreed, total int, min float64) {
 	if rate < min {
 		t.Errorf("%s agreement %.3f, want at least %.2f", field, rate, min)
 	}
+}
+
+// sameUpToLineEndings reports whether two files hold the same bytes once
+// their line endings are turned into LF.
+func sameUpToLineEndings(t *testing.T, a, b string) bool {
+	t.Helper()
+
+	x, err := os.ReadFile(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ = normalizeLineEndings(x, len(x))
+	y, _ = normalizeLineEndings(y, len(y))
+	return bytes.Equal(x, y)
 }

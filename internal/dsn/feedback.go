@@ -79,3 +79,39 @@ func (p *parser) addAutoReplySender(h message.Header) {
 func senderAddress(h message.Header) string {
 	return firstAddress(mail.Header{Header: h}, "From")
 }
+
+// autoReplySubjects are subject prefixes and phrases of vacation and
+// out-of-office replies sent without Auto-Submitted, lower-cased:
+// Outlook and Exchange ("Automatic reply:"), Apple iCloud ("Auto
+// reply:"), Lotus Notes ("... is out of the office") and their
+// translations.
+var autoReplySubjects = []string{
+	"automatic reply", "auto reply", "auto-reply", "autoreply", "auto:",
+	"out of office", "out of the office", "is out of office", "vacation",
+	"away from the office", "abwesenheit", "automatische antwort",
+	"réponse automatique", "respuesta automática", "risposta automatica",
+	"自動応答", "不在",
+}
+
+// isAutoReplyText reports whether a message that is no report is a
+// vacation or out-of-office reply that does not say so with
+// Auto-Submitted: a field that autoresponders set (X-Autoreply,
+// X-Autorespond, Apple's X-Apple-Action: VACATION, Precedence:
+// auto_reply), or an auto-reply subject from a sender that is no mailer
+// daemon.
+func isAutoReplyText(h message.Header, s *headerSummary) bool {
+	if h.Has("X-Autoreply") || h.Has("X-Autorespond") ||
+		strings.EqualFold(strings.TrimSpace(h.Get("X-Apple-Action")), "vacation") ||
+		strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") {
+		return true
+	}
+	if looksLikeBounce(s) {
+		return false
+	}
+	for _, w := range autoReplySubjects {
+		if strings.Contains(s.subject, w) {
+			return true
+		}
+	}
+	return false
+}

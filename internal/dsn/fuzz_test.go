@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -94,6 +95,7 @@ func BenchmarkParse(b *testing.B) {
 		{"typical", readFixture(b, "postfix-cox-aup.eml")},
 		{"typical-crlf", toCRLF(readFixture(b, "postfix-cox-aup.eml"))},
 		{"4MiB", largeBounce(b, 4<<20)},
+		{"4MiB-hostile-text", hostileText(strings.Repeat("a.", 2<<20))},
 	}
 
 	for _, in := range inputs {
@@ -106,5 +108,34 @@ func BenchmarkParse(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// hostileText returns a plain-text bounce whose X-Failed-Recipients names
+// 1000 addresses that its body, body, never mentions: each recipient's
+// block is then the whole prose, which made the work quadratic before
+// blocks were bounded.
+func hostileText(body string) []byte {
+	return []byte("From: MAILER-DAEMON@mx.example.org\nSubject: failure notice\nX-Failed-Recipients: " +
+		strings.Repeat("q@example.net, ", MaxRecipients) + "\n\n" + body)
+}
+
+func TestParse_HostilePlainText(t *testing.T) {
+	bodies := map[string]string{
+		"one long line":   strings.Repeat("a.", 2<<20),
+		"at signs":        strings.Repeat("@", 4<<20),
+		"reply codes":     strings.Repeat("550 5.1.1 ", 400000),
+		"command phrases": strings.Repeat("after after after ", 200000),
+		"addresses":       strings.Repeat("x@y.example ", 300000),
+	}
+	for name, body := range bodies {
+		r, err := parse(hostileText(body))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		checkReport(t, r)
+		if len(r.Recipients) == 0 {
+			t.Errorf("%s: no recipient from X-Failed-Recipients", name)
+		}
 	}
 }

@@ -8,13 +8,14 @@ import (
 
 	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 )
 
 // readOriginal reads the header of the returned message, or of the
 // returned headers, into Report.Original. The first such part wins. Only
 // the header is read, so a large returned body costs nothing here.
 func (p *parser) readOriginal(body io.Reader) {
-	if p.report.Original != (Original{}) {
+	if p.haveOriginal {
 		return
 	}
 
@@ -23,11 +24,65 @@ func (p *parser) readOriginal(body io.Reader) {
 		p.warnf("read returned message header: %v", err)
 	}
 
-	blocks := readHeaderBlocks(section)
-	if len(blocks) == 0 {
+	h, found := selectFields(section, p.opts.ExtraHeaders)
+	if !found {
 		return
 	}
-	p.report.Original = parseOriginal(mail.Header{Header: message.Header{Header: blocks[0]}})
+	p.haveOriginal = true
+	p.report.Original = parseOriginal(mail.Header{Header: message.Header{Header: h}}, p.opts.ExtraHeaders)
+	p.complainant = parseAddressField(h.Get(hotmailRecipientField))
+}
+
+// originalFields are the fields that Original holds, and the field in
+// which Microsoft's complaint notices name the complaining recipient.
+var originalFields = []string{"Message-Id", "From", "To", "Subject", "Date", hotmailRecipientField}
+
+// selectFields returns the fields of a header section that are named in
+// originalFields or extra, unfolded, and whether the section has any
+// field at all. Skipping the rest, such as Received and DKIM-Signature,
+// saves most of the cost of reading a returned header.
+func selectFields(section []byte, extra []string) (textproto.Header, bool) {
+	var h textproto.Header
+	var name string
+	var value []byte
+	found, keep := false, false
+	for line := range bytes.Lines(section) {
+		line = bytes.TrimRight(line, "\r\n")
+		switch {
+		case len(bytes.TrimSpace(line)) == 0:
+			continue
+		case line[0] == ' ' || line[0] == '\t':
+			if keep {
+				value = append(value, line...)
+			}
+			continue
+		}
+
+		if keep {
+			h.Add(name, string(value))
+		}
+		n, v, ok := bytes.Cut(line, []byte{':'})
+		found = found || ok
+		keep = ok && isSelected(bytes.TrimSpace(n), extra)
+		if keep {
+			name, value = string(bytes.TrimSpace(n)), append(value[:0], bytes.TrimLeft(v, " \t")...)
+		}
+	}
+	if keep {
+		h.Add(name, string(value))
+	}
+	return h, found
+}
+
+func isSelected(name []byte, extra []string) bool {
+	for _, list := range [][]string{originalFields, extra} {
+		for _, f := range list {
+			if len(f) == len(name) && bytes.EqualFold(name, []byte(f)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // readHeaderSection reads up to the blank line that ends a header
@@ -60,7 +115,7 @@ func readHeaderSection(body io.Reader) ([]byte, error) {
 
 // parseOriginal picks the fields of the original message that tie a
 // bounce back to what was sent.
-func parseOriginal(h mail.Header) Original {
+func parseOriginal(h mail.Header, extra []string) Original {
 	o := Original{
 		MessageID: parseMessageID(h.Get("Message-Id")),
 		From:      firstAddress(h, "From"),
@@ -68,6 +123,20 @@ func parseOriginal(h mail.Header) Original {
 	}
 	o.Subject, _ = h.Text("Subject")
 	o.Date = parseDate(h.Get("Date"))
+
+	for _, key := range extra {
+		if !h.Has(key) {
+			continue
+		}
+		if o.Headers == nil {
+			o.Headers = make(map[string]string, len(extra))
+		}
+		v, err := h.Text(key)
+		if err != nil {
+			v = h.Get(key)
+		}
+		o.Headers[key] = strings.TrimSpace(v)
+	}
 	return o
 }
 

@@ -54,12 +54,23 @@ var errEmpty = errors.New("dsn: empty message")
 // and missing optional fields. It looks for the SMTP reply code and an
 // enhanced status code in the Diagnostic-Code text (see Recipient).
 //
-// The Kind follows the recipients' Actions: any failed recipient makes
-// KindFailure, else any delayed one KindDelay, else KindDelivered. A
-// feedback report (RFC 5965) is KindComplaint with one Recipient per
-// Original-Rcpt-To, and a message marked "Auto-Submitted: auto-replied"
-// (RFC 3834) that is no report is KindAutoReply with its sender as the
-// Recipient. Anything else is KindNotBounce with no recipients.
+// A message without a delivery-status part goes to the vendor formats,
+// tried in an order that a look at its header decides: Amazon SES event
+// notifications, delivery-status fields written into the text, and the
+// plain-text prose of Sendmail, Postfix, Exim, qmail, Exchange and the
+// providers (see extractPlain). The prose is read only when the header
+// or the prose itself says the message is a bounce. A quoted copy of the
+// original after the prose gives Report.Original.
+//
+// The Kind follows the recipients' Actions, or their status class where
+// a format gives no Action: any failed recipient makes KindFailure, else
+// any delayed one KindDelay, else KindDelivered. A feedback report (RFC
+// 5965) or an SES complaint is KindComplaint with one Recipient per
+// complained-about address. A message marked "Auto-Submitted:
+// auto-replied" (RFC 3834), or a vacation reply recognised by its
+// header (X-Autoreply, Apple's X-Apple-Action) or subject ("Automatic
+// reply:"), is KindAutoReply with its sender as the Recipient. Anything
+// else is KindNotBounce with no recipients.
 //
 // The returned original message comes from a message/rfc822 or
 // text/rfc822-headers part, or their RFC 6532 and RFC 6533 counterparts.
@@ -72,6 +83,18 @@ var errEmpty = errors.New("dsn: empty message")
 // cannot be read, or, as a last resort, when parsing panics. It is safe
 // for concurrent use.
 func Parse(raw []byte) (report *Report, err error) {
+	return ParseWithOptions(raw, Options{})
+}
+
+// Options adjust what ParseWithOptions extracts.
+type Options struct {
+	// ExtraHeaders names header fields of the original message, such as
+	// X-Campaign-ID, to keep in Original.Headers. Matching ignores case.
+	ExtraHeaders []string
+}
+
+// ParseWithOptions is Parse with options.
+func ParseWithOptions(raw []byte, opts Options) (report *Report, err error) {
 	defer func() {
 		// NOTE: a last resort; the fuzz target calls parse directly so
 		// that a panic still fails it.
@@ -80,7 +103,7 @@ func Parse(raw []byte) (report *Report, err error) {
 		}
 	}()
 
-	return parse(raw)
+	return parseOptions(raw, opts)
 }
 
 // parser holds the state of one Parse call.
@@ -92,29 +115,59 @@ type parser struct {
 	// collected in complained until the original's To is known.
 	complaint  bool
 	complained []string
+
+	opts         Options
+	haveOriginal bool // set by the first returned header read
+
+	// text is the decoded body of the first text part, the prose of a
+	// plain-text bounce. textIsPlain is false for text/html.
+	text        []byte
+	textIsPlain bool
+
+	// complainant is the recipient that a complaint notice without a
+	// feedback report names in the returned message's header.
+	complainant string
+
+	// brokenMIME is set when a multipart could not be read to its end.
+	brokenMIME bool
+
+	// kind, when set by a plain-text format, overrides the kind the
+	// recipients' Actions give.
+	kind Kind
 }
 
 func parse(raw []byte) (*Report, error) {
+	return parseOptions(raw, Options{})
+}
+
+func parseOptions(raw []byte, opts Options) (*Report, error) {
 	data, truncated := normalizeLineEndings(raw, MaxInputBytes)
 	data = skipMboxFromLine(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errEmpty
 	}
 
-	opts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
-	root, err := message.ReadWithOptions(bytes.NewReader(data), opts)
+	readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
+	root, err := message.ReadWithOptions(bytes.NewReader(data), readOpts)
 	if err != nil && !isSoftError(err) {
 		return nil, fmt.Errorf("dsn: read message header: %w", err)
 	}
 
-	p := &parser{report: &Report{Kind: KindNotBounce, Truncated: truncated}}
+	p := &parser{report: &Report{Kind: KindNotBounce, Truncated: truncated}, opts: opts}
 	p.warn(err)
 	mediaType, _, _ := root.Header.ContentType()
 	p.walk(root, 0)
 	if mediaType == "multipart/report" && len(p.report.Recipients) == 0 && !p.complaint {
 		p.readEmbeddedStatus(data)
 	}
-	p.decideKind(root.Header)
+
+	summary := summarizeHeader(root.Header)
+	if len(p.report.Recipients) == 0 && !p.complaint {
+		p.readPlainBounce(root.Header, summary, data)
+	} else {
+		p.completeFromText()
+	}
+	p.decideKind(root.Header, summary)
 
 	return p.report, nil
 }
@@ -179,6 +232,7 @@ func (p *parser) walkMultipart(e *message.Entity, depth int) {
 		}
 		if err != nil && !isSoftError(err) {
 			p.warnf("read MIME part %d: %v", p.parts, err)
+			p.brokenMIME = true
 			return
 		}
 
@@ -200,22 +254,27 @@ func (p *parser) readPart(mediaType string, body io.Reader) {
 	case "message/rfc822", "message/global",
 		"text/rfc822-headers", "message/global-headers":
 		p.readOriginal(body)
+	case "text/plain", "text/html", "":
+		p.readText(mediaType, body)
 	}
 }
 
 // decideKind sets the report's Kind once all parts have been read.
-func (p *parser) decideKind(h message.Header) {
+func (p *parser) decideKind(h message.Header, s *headerSummary) {
 	r := p.report
 	switch {
 	case p.complaint:
 		r.Kind = KindComplaint
 		p.addComplainedRecipients()
+	case p.kind != "" && len(r.Recipients) > 0:
+		r.Kind = p.kind
+	case len(r.Recipients) > 0 && isAutoReplyText(h, s):
+		// A vacation notice that quotes the address it replies for.
+		r.Kind, r.Recipients = KindAutoReply, nil
+		p.addAutoReplySender(h)
 	case len(r.Recipients) > 0:
 		r.Kind = kindFromActions(r.Recipients)
-	// TODO: recognise the plain-text bounce formats of Exim, qmail,
-	// Sendmail, Exchange and the big providers here, before a message
-	// is taken for an auto-reply or for no bounce at all.
-	case isAutoReply(h):
+	case isAutoReply(h) || isAutoReplyText(h, s):
 		r.Kind = KindAutoReply
 		p.addAutoReplySender(h)
 	}

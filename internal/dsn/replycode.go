@@ -15,9 +15,10 @@ import (
 // checks what follows a match.
 var (
 	// replyWithStatusRE matches a reply code followed by an enhanced
-	// status code, as in "550 5.1.1", "550-5.1.1" and "451 #4.4.1".
+	// status code, as in "550 5.1.1", "550-5.1.1", "451 #4.4.1" and
+	// "550-'5.2.2" (Amazon SES quoting a remote reply).
 	replyWithStatusRE = regexp.MustCompile(
-		`(?:^|[\s:;(\["'=])([2-5][0-5][0-9])[ -]#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(\.?[0-9]*)`)
+		`(?:^|[\s:;(\["'=])([2-5][0-5][0-9])[ -]['"]?#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(\.?[0-9]*)`)
 
 	// leadingReplyRE matches a reply code that starts the text.
 	leadingReplyRE = regexp.MustCompile(`^([2-5][0-5][0-9])(?:[\s-]|$)`)
@@ -40,6 +41,9 @@ var (
 // the phrase that quotes a remote reply, and the enhanced code is the
 // first one standing on its own.
 func scanDiagnostic(text string) (replyCode int, status string) {
+	if !hasCodeCandidate(text) {
+		return 0, ""
+	}
 	if code, st := findReplyWithStatus(text); code != 0 {
 		return code, st
 	}

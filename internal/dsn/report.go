@@ -109,8 +109,16 @@ type Recipient struct {
 	// Diagnostic-Code fields are joined the same way.
 	DiagnosticCode string
 
-	// RemoteMTA is the name part of the Remote-MTA field.
+	// RemoteMTA is the name part of the Remote-MTA field, or the remote
+	// host named in a plain-text bounce.
 	RemoteMTA string
+
+	// FailedCommand is the SMTP command whose reply failed the delivery:
+	// "CONNECT" (the greeting), "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL",
+	// "RCPT" or "DATA"; empty when the bounce does not say. It comes from
+	// phrases such as "in reply to RCPT TO command" (Postfix) and "after
+	// end of data" (Exim).
+	FailedCommand string
 
 	// LastAttemptDate is the Last-Attempt-Date field; zero when absent.
 	LastAttemptDate time.Time
@@ -131,4 +139,9 @@ type Original struct {
 
 	Subject string // RFC 2047 decoded
 	Date    time.Time
+
+	// Headers holds the fields named in Options.ExtraHeaders that the
+	// original carries, keyed by the name as Options spells it, RFC 2047
+	// decoded; nil when none was asked for or found.
+	Headers map[string]string `json:",omitempty"`
 }

@@ -1,24 +1,44 @@
 // Package httpapi serves bounced's HTTP endpoints: Prometheus metrics,
-// health checks and the JSON API under /api/v1/, which reads the store.
+// health checks and the JSON API under /api/v1/, which reads and edits the
+// store and feeds imported messages to the ingest pipeline. openapi.yaml
+// describes the API; a test checks it against the routes.
 package httpapi
 
 import (
+	"context"
 	"crypto/subtle"
+	_ "embed"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
-	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/store"
 )
 
-// SuppressionReader is the part of the store the API reads.
-type SuppressionReader interface {
+// Store is the part of the store the API uses.
+type Store interface {
 	Suppression(address string) (store.Suppression, error)
+	CheckSuppressions(addresses []string) (map[string]store.Suppression, error)
+	Suppressions(f store.SuppressionFilter, cursor string, limit int) ([]store.Suppression, string, error)
+	AddSuppressions(ctx context.Context, entries []store.ManualEntry) ([]store.Event, error)
+	RemoveSuppression(ctx context.Context, address, comment string) (store.Event, error)
+	RecordDelivery(ctx context.Context, address string, at time.Time) (store.Event, error)
+	Events(f store.EventFilter, cursor string, limit int) ([]store.Event, string, error)
+	Event(id uint64) (store.Event, error)
+	Message(id uint64) (store.Message, error)
+	Quarantine(cursor string, limit int) ([]store.Message, string, error)
+}
+
+// Pipeline is the part of the ingest pipeline the API uses for imports
+// and reprocessing.
+type Pipeline interface {
+	Ingest(ctx context.Context, env ingest.Envelope, raw []byte) (ingest.Receipt, error)
+	Reprocess(ctx context.Context, since time.Time) (ingest.ReprocessResult, error)
 }
 
 // Config holds the handler's settings.
@@ -28,10 +48,44 @@ type Config struct {
 	Token string
 }
 
+//go:embed openapi.yaml
+var openAPI []byte
+
+type api struct {
+	store    Store
+	pipeline Pipeline
+	log      *slog.Logger
+}
+
+// route is one endpoint of the API. routes is the list the mux serves and
+// the OpenAPI test compares with openapi.yaml.
+type route struct {
+	method, path string
+	handler      func(*api, http.ResponseWriter, *http.Request)
+}
+
+var routes = []route{
+	{"GET", "/api/v1/suppressions", (*api).listSuppressions},
+	{"GET", "/api/v1/suppressions.csv", (*api).exportSuppressions},
+	{"POST", "/api/v1/suppressions/check", (*api).checkSuppressions},
+	{"GET", "/api/v1/suppressions/{address}", (*api).getSuppression},
+	{"PUT", "/api/v1/suppressions/{address}", (*api).putSuppression},
+	{"DELETE", "/api/v1/suppressions/{address}", (*api).deleteSuppression},
+	{"POST", "/api/v1/deliveries", (*api).postDelivery},
+	{"GET", "/api/v1/events", (*api).listEvents},
+	{"GET", "/api/v1/events/{id}", (*api).getEvent},
+	{"GET", "/api/v1/events/{id}/raw", (*api).getEventRaw},
+	{"GET", "/api/v1/messages/{id}/raw", (*api).getMessageRaw},
+	{"GET", "/api/v1/quarantine", (*api).listQuarantine},
+	{"POST", "/api/v1/messages", (*api).postMessage},
+	{"POST", "/api/v1/reprocess", (*api).postReprocess},
+	{"GET", "/api/v1/openapi.yaml", (*api).getOpenAPI},
+}
+
 // New returns the handler for all endpoints. gatherer is what /metrics
 // exposes.
-func New(cfg Config, st SuppressionReader, gatherer prometheus.Gatherer, log *slog.Logger) http.Handler {
-	a := &api{store: st, log: log}
+func New(cfg Config, st Store, pipeline Pipeline, gatherer prometheus.Gatherer, log *slog.Logger) http.Handler {
+	a := &api{store: st, pipeline: pipeline, log: log}
 
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{
@@ -42,40 +96,26 @@ func New(cfg Config, st SuppressionReader, gatherer prometheus.Gatherer, log *sl
 	mux.HandleFunc("GET /readyz", ok)
 
 	apiMux := http.NewServeMux()
-	apiMux.HandleFunc("GET /api/v1/suppressions/{address}", a.getSuppression)
+	for _, r := range routes {
+		apiMux.HandleFunc(r.method+" "+r.path, func(w http.ResponseWriter, req *http.Request) {
+			r.handler(a, w, req)
+		})
+	}
+	apiMux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
 	mux.Handle("/api/", requireToken(cfg.Token, apiMux))
 	return mux
-}
-
-type api struct {
-	store SuppressionReader
-	log   *slog.Logger
-}
-
-// getSuppression returns the suppression entry of an address: 200 with the
-// entry, 404 when the address is not suppressed.
-func (a *api) getSuppression(w http.ResponseWriter, r *http.Request) {
-	address := r.PathValue("address")
-	if !strings.Contains(address, "@") {
-		writeError(w, http.StatusBadRequest, "invalid_address", "address must contain @: "+address)
-		return
-	}
-
-	sup, err := a.store.Suppression(address)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not_suppressed", "address is not suppressed")
-	case err != nil:
-		a.log.Error("reading suppression failed", "recipient", address, "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", "reading the suppression list failed")
-	default:
-		writeJSON(w, http.StatusOK, sup)
-	}
 }
 
 func ok(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
+}
+
+func (a *api) getOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/yaml")
+	w.Write(openAPI)
 }
 
 // requireToken rejects requests without the bearer token. An empty token
@@ -97,10 +137,11 @@ func requireToken(token string, next http.Handler) http.Handler {
 }
 
 // apiError is the body of every error response: a stable code for
-// programs and a message for people.
+// programs, a message for people and, for invalid input, the field.
 type apiError struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
 }
 
 func writeError(w http.ResponseWriter, status int, code, message string) {
@@ -109,10 +150,60 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 	}{apiError{Code: code, Message: message}})
 }
 
+// writeInvalid writes a 400 response for an invalid field of the request.
+func writeInvalid(w http.ResponseWriter, field, message string) {
+	writeJSON(w, http.StatusBadRequest, struct {
+		Error apiError `json:"error"`
+	}{apiError{Code: "invalid_" + field, Message: message, Field: field}})
+}
+
+// writeInternal logs err and writes a 500 response without its detail.
+func (a *api) writeInternal(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	writeError(w, http.StatusInternalServerError, "internal", "the server failed to handle the request; see its log")
+}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(v)
+}
+
+// page is the body of a listing: the items and the cursor of the next
+// page, absent on the last one.
+type page[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+func newPage[T any](items []T, cursor string) page[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return page[T]{Items: items, NextCursor: cursor}
+}
+
+// listPage writes one page of a listing: filter reads the filters of the
+// request, and list reads the page they select from the store.
+func listPage[F, T any](a *api, w http.ResponseWriter, r *http.Request,
+	filter func(*http.Request) (F, error), list func(F, string, int) ([]T, string, error)) {
+	f, err := filter(r)
+	if err != nil {
+		a.writeRequestError(w, r, err)
+		return
+	}
+	limit, err := limitParam(r)
+	if err != nil {
+		a.writeRequestError(w, r, err)
+		return
+	}
+
+	items, next, err := list(f, r.URL.Query().Get("cursor"), limit)
+	if err != nil {
+		a.writeRequestError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(items, next))
 }

@@ -1,7 +1,7 @@
 // Package ingest is the one pipeline every received message goes through,
 // whether it came over SMTP, from an import or from reprocessing: parse the
-// report, classify each recipient, decide suppression, store it all in one
-// durable commit, then count it.
+// report, classify each recipient, store it all in one durable commit (in
+// which the store's suppression policy decides), then count it.
 package ingest
 
 import (
@@ -55,6 +55,9 @@ type Pipeline struct {
 	metrics    *Metrics
 	log        *slog.Logger
 	classifier *classify.Classifier // nil: the embedded rules
+
+	// ParseOptions are passed to the parser for every message.
+	ParseOptions dsn.Options
 }
 
 // New returns a pipeline that stores into st and counts into m.
@@ -73,7 +76,7 @@ func (p *Pipeline) UseClassifier(c *classify.Classifier) {
 // disk. A message that cannot be parsed is still stored, with its parse
 // error, and is not an error of Ingest.
 func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receipt, error) {
-	report, events, timing, parseErr := analyze(raw, env, p.classifier)
+	report, events, timing, parseErr := analyze(raw, env, p.classifier, p.ParseOptions)
 	p.metrics.parseDuration.Observe(timing.parse.Seconds())
 	if parseErr == nil {
 		p.metrics.classifyDuration.Observe(timing.classify.Seconds())
@@ -119,7 +122,7 @@ func Analyze(raw []byte, env Envelope) (*dsn.Report, []store.Event, error) {
 // AnalyzeWith is Analyze with the rules of c; a nil c means the embedded
 // rules. The events are in the order of report.Recipients.
 func AnalyzeWith(raw []byte, env Envelope, c *classify.Classifier) (*dsn.Report, []store.Event, error) {
-	report, events, _, err := analyze(raw, env, c)
+	report, events, _, err := analyze(raw, env, c, dsn.Options{})
 	return report, events, err
 }
 
@@ -128,10 +131,10 @@ type timing struct {
 	parse, classify time.Duration
 }
 
-func analyze(raw []byte, env Envelope, c *classify.Classifier) (*dsn.Report, []store.Event, timing, error) {
+func analyze(raw []byte, env Envelope, c *classify.Classifier, opts dsn.Options) (*dsn.Report, []store.Event, timing, error) {
 	var t timing
 	start := time.Now()
-	report, err := parse(raw)
+	report, err := parse(raw, opts)
 	t.parse = time.Since(start)
 	if err != nil {
 		return nil, nil, t, err
@@ -145,13 +148,13 @@ func analyze(raw []byte, env Envelope, c *classify.Classifier) (*dsn.Report, []s
 
 // parse runs the parser and turns a panic into an error, so that a parser
 // bug costs the parse, never the message.
-func parse(raw []byte) (report *dsn.Report, err error) {
+func parse(raw []byte, opts dsn.Options) (report *dsn.Report, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			report, err = nil, fmt.Errorf("parser panic: %v\n%s", r, debug.Stack())
 		}
 	}()
-	return dsn.Parse(raw)
+	return dsn.ParseWithOptions(raw, opts)
 }
 
 // recipientEvents returns one event per recipient of report, classified. When the
@@ -177,9 +180,6 @@ func Recipient(rcpt dsn.Recipient, env Envelope) string {
 
 // ClassifyInput returns the facts of one recipient of report that the
 // classifier decides on.
-//
-// NOTE: Input.Command stays empty until the parser reports the failed
-// SMTP command of a recipient.
 func ClassifyInput(report *dsn.Report, rcpt dsn.Recipient, recipient string) classify.Input {
 	return classify.Input{
 		Kind:           string(report.Kind),
@@ -190,6 +190,7 @@ func ClassifyInput(report *dsn.Report, rcpt dsn.Recipient, recipient string) cla
 		DiagnosticType: rcpt.DiagnosticType,
 		RemoteMTA:      rcpt.RemoteMTA,
 		Recipient:      recipient,
+		Command:        rcpt.FailedCommand,
 	}
 }
 
@@ -224,7 +225,7 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope, c *classify.
 		Provider:          string(result.Provider),
 		OriginalMessageID: report.Original.MessageID,
 		Untrusted:         untrusted,
-		Suppress:          suppresses(report.Kind, result, untrusted),
+		OriginalHeaders:   report.Original.Headers,
 	}
 }
 
@@ -241,20 +242,6 @@ func (env Envelope) trusts(recipient, original string) bool {
 	}
 	verified := store.NormalizeAddress(env.VerifiedRecipient)
 	return store.NormalizeAddress(recipient) == verified || store.NormalizeAddress(original) == verified
-}
-
-// suppresses decides whether an event puts its recipient on the
-// suppression list: hard bounces and complaints do at once. Soft failures
-// and policy rejections do not, because a policy rejection describes the
-// sender, not the recipient. An untrusted event never does.
-//
-// TODO: make this configurable per reason and policy kind, with soft
-// bounces suppressing after N within a window.
-func suppresses(kind dsn.Kind, result classify.Result, untrusted bool) bool {
-	if untrusted || result.Policy != classify.PolicyNone {
-		return false
-	}
-	return result.Hard || kind == dsn.KindComplaint
 }
 
 // verpRecipient returns the original recipient encoded in the first VERP

@@ -182,3 +182,50 @@ func TestIngest_SignedReturnPathTrust(t *testing.T) {
 		})
 	}
 }
+
+// campaignBounce is a Postfix-style DSN whose returned message carries a
+// campaign id.
+const campaignBounce = `From: MAILER-DAEMON@mx.example.org
+To: bounces@b.example.org
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary=b
+
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.org
+
+Final-Recipient: rfc822; gone@example.net
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <gone@example.net>: Recipient address rejected
+
+--b
+Content-Type: text/rfc822-headers
+
+From: news@b.example.org
+To: gone@example.net
+Subject: Spring sale
+Message-ID: <spring-1@b.example.org>
+X-Campaign-ID: spring-2026
+
+--b--
+`
+
+func TestIngest_ExtraHeadersStored(t *testing.T) {
+	p, st, _ := newTestPipeline(t)
+	p.ParseOptions.ExtraHeaders = []string{"x-campaign-id", "X-List-ID"}
+	if _, err := p.Ingest(context.Background(), envelope("bounces@b.example.org"), []byte(campaignBounce)); err != nil {
+		t.Fatalf("Ingest: %v", err)
+	}
+
+	events, err := st.EventsByRecipient("gone@example.net", 0)
+	if err != nil || len(events) != 1 {
+		t.Fatalf("events of gone@example.net = %v, %v; want one", events, err)
+	}
+	got := events[0].OriginalHeaders
+	if len(got) != 1 || got["x-campaign-id"] != "spring-2026" {
+		t.Errorf("original headers = %q, want only x-campaign-id: spring-2026", got)
+	}
+}

@@ -1,6 +1,8 @@
 package smtpd
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -24,7 +26,7 @@ func TestData_DiskFullGets451(t *testing.T) {
 	})
 
 	addr, st := testServerAt(t, Config{KeepBytes: 64 << 10}, dir, "tcp", "127.0.0.1:0")
-	body := "Subject: filler\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd\r\n", 900)
+	body := "Subject: filler\r\n\r\n" + randomLines(t, 900)
 
 	var stored, refused int
 	for i := 0; i < 100 && refused < 3; i++ {
@@ -40,9 +42,24 @@ func TestData_DiskFullGets451(t *testing.T) {
 		}
 	}
 	if refused == 0 {
-		t.Fatalf("stored %d messages of 56 KiB on a 2 MiB file system without a 451", stored)
+		t.Fatalf("stored %d messages of 70 KiB on a 2 MiB file system without a 451", stored)
 	}
 	t.Logf("stored %d messages, then 451", stored)
+}
+
+// randomLines returns n lines of 76 base64 characters of random bytes,
+// which the store cannot compress.
+func randomLines(t *testing.T, n int) string {
+	t.Helper()
+	raw := make([]byte, 57)
+	var b strings.Builder
+	for range n {
+		if _, err := rand.Read(raw); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(base64.StdEncoding.EncodeToString(raw) + "\r\n")
+	}
+	return b.String()
 }
 
 // storeOne sends one message with body in its own session and returns the

@@ -1,18 +1,40 @@
 package store
 
 import (
-	"encoding/json"
-	"fmt"
+	"context"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// commitRequest is one Deliver call waiting for its transaction.
+// commitRequest is one write waiting for its transaction. apply must leave
+// no trace outside tx when it fails, because the transaction is retried
+// without it.
 type commitRequest struct {
-	msg    *Message
-	events []Event
-	done   chan error
+	apply func(tx *bolt.Tx) error
+	done  chan error
+}
+
+// submit queues apply for the writer goroutine and returns once the
+// transaction holding it is on disk, or when ctx ends. In the second case
+// the write may still be committed.
+func (s *Store) submit(ctx context.Context, apply func(tx *bolt.Tx) error) error {
+	req := &commitRequest{apply: apply, done: make(chan error, 1)}
+
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return ErrClosed
+	}
+	s.queue <- req
+	s.mu.RUnlock()
+
+	select {
+	case err := <-req.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // commitLoop is the only writer. Each round takes every queued request (up
@@ -49,8 +71,9 @@ func (s *Store) drain(first *commitRequest) []*commitRequest {
 func (s *Store) commit(batch []*commitRequest) {
 	start := time.Now()
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		packAppendBuckets(tx)
 		for _, req := range batch {
-			if err := putRequest(tx, req); err != nil {
+			if err := req.apply(tx); err != nil {
 				return err
 			}
 		}
@@ -58,104 +81,29 @@ func (s *Store) commit(batch []*commitRequest) {
 	})
 	if err == nil || len(batch) == 1 {
 		if err != nil {
-			s.log.Error("commit failed", "err", err, "messages", 1)
+			s.log.Error("commit failed", "err", err, "requests", 1)
 		}
-		s.log.Debug("committed", "messages", len(batch), "duration", time.Since(start))
+		s.log.Debug("committed", "requests", len(batch), "duration", time.Since(start))
 		for _, req := range batch {
 			req.done <- err
 		}
 		return
 	}
 
-	s.log.Warn("group commit failed, retrying messages one by one", "err", err, "messages", len(batch))
+	s.log.Warn("group commit failed, retrying requests one by one", "err", err, "requests", len(batch))
 	for _, req := range batch {
 		s.commit([]*commitRequest{req})
 	}
 }
 
-// putRequest writes one message, its raw bytes and its events. It assigns
-// the ids, so a retried request gets fresh ones.
-func putRequest(tx *bolt.Tx, req *commitRequest) error {
-	messages := tx.Bucket(bucketMessages)
-	id, err := messages.NextSequence()
-	if err != nil {
-		return fmt.Errorf("allocating message id: %w", err)
-	}
-	req.msg.ID = id
+// appendBuckets are the buckets whose keys grow with every insert.
+var appendBuckets = [][]byte{bucketMessages, bucketRaw, bucketEvents, bucketByTime, bucketByMessage}
 
-	rec, err := json.Marshal(req.msg)
-	if err != nil {
-		return fmt.Errorf("encoding message %d: %w", id, err)
+// packAppendBuckets fills the pages of appendBuckets to 90% before a
+// split. bbolt's default of 50% suits random inserts, but leaves half of
+// every page empty when keys only ever grow.
+func packAppendBuckets(tx *bolt.Tx) {
+	for _, name := range appendBuckets {
+		tx.Bucket(name).FillPercent = 0.9
 	}
-	if err := messages.Put(itob(id), rec); err != nil {
-		return fmt.Errorf("writing message %d: %w", id, err)
-	}
-	if err := tx.Bucket(bucketRaw).Put(itob(id), req.msg.Raw); err != nil {
-		return fmt.Errorf("writing raw message %d: %w", id, err)
-	}
-
-	for i := range req.events {
-		ev := &req.events[i]
-		ev.MessageID = id
-		if err := putEvent(tx, ev); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func putEvent(tx *bolt.Tx, ev *Event) error {
-	events := tx.Bucket(bucketEvents)
-	id, err := events.NextSequence()
-	if err != nil {
-		return fmt.Errorf("allocating event id: %w", err)
-	}
-	ev.ID = id
-	ev.Recipient = NormalizeAddress(ev.Recipient)
-
-	rec, err := json.Marshal(ev)
-	if err != nil {
-		return fmt.Errorf("encoding event %d: %w", id, err)
-	}
-	if err := events.Put(itob(id), rec); err != nil {
-		return fmt.Errorf("writing event %d: %w", id, err)
-	}
-	if !indexable(ev.Recipient) {
-		return nil
-	}
-
-	indexKey := append(recipientPrefix(ev.Recipient), itob(id)...)
-	if err := tx.Bucket(bucketByRecipient).Put(indexKey, nil); err != nil {
-		return fmt.Errorf("indexing event %d under %q: %w", id, ev.Recipient, err)
-	}
-	if ev.Suppress {
-		return suppress(tx, ev)
-	}
-	return nil
-}
-
-// suppress adds ev.Recipient to the suppression list, or refreshes its
-// entry: the latest event gives the reason, the first one the start.
-func suppress(tx *bolt.Tx, ev *Event) error {
-	b := tx.Bucket(bucketSuppressions)
-	key := []byte(ev.Recipient)
-
-	sup := Suppression{Address: ev.Recipient, FirstSeen: ev.Time}
-	if v := b.Get(key); v != nil {
-		if err := json.Unmarshal(v, &sup); err != nil {
-			return fmt.Errorf("decoding suppression of %q: %w", ev.Recipient, err)
-		}
-	}
-	sup.Reason = ev.Reason
-	sup.Policy = ev.Policy
-	sup.Rule = ev.Rule
-	sup.LastSeen = ev.Time
-	sup.EventID = ev.ID
-	sup.Count++
-
-	rec, err := json.Marshal(sup)
-	if err != nil {
-		return fmt.Errorf("encoding suppression of %q: %w", ev.Recipient, err)
-	}
-	return b.Put(key, rec)
 }

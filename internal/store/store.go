@@ -1,9 +1,6 @@
 package store
 
 import (
-	"bytes"
-	"context"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,25 +12,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-)
 
-// schemaVersion is the layout described in the package documentation.
-const schemaVersion = 1
-
-var (
-	bucketMeta         = []byte("meta")
-	bucketMessages     = []byte("messages")
-	bucketRaw          = []byte("raw")
-	bucketEvents       = []byte("events")
-	bucketByRecipient  = []byte("events_by_recipient")
-	bucketSuppressions = []byte("suppressions")
-
-	keySchema = []byte("schema")
-
-	allBuckets = [][]byte{
-		bucketMeta, bucketMessages, bucketRaw, bucketEvents,
-		bucketByRecipient, bucketSuppressions,
-	}
+	"github.com/bounced/bounced/internal/suppress"
 )
 
 // Options configures Open. The zero value gives the defaults.
@@ -47,12 +27,32 @@ type Options struct {
 	MaxBatch int
 
 	Logger *slog.Logger
+
+	// Policy decides suppression. Nil means suppress.Default().
+	Policy *suppress.Policy
+
+	// RawRetention is how long raw messages are kept; zero keeps them
+	// forever. Events and suppression entries outlive their raw message.
+	RawRetention time.Duration
+
+	// EventRetention is how long events and message records are kept;
+	// zero keeps them forever. Suppression entries outlive their events.
+	EventRetention time.Duration
+
+	// RetentionInterval is the pause between retention passes. Zero means
+	// DefaultRetentionInterval.
+	RetentionInterval time.Duration
+
+	// Now returns the current time; nil means time.Now. Tests set it.
+	Now func() time.Time
 }
 
 // Defaults for Options.
 const (
 	DefaultLockTimeout = 5 * time.Second
 	DefaultMaxBatch    = 256
+
+	DefaultRetentionInterval = time.Minute
 )
 
 // Store is an open bounced database. Its methods are safe for concurrent
@@ -61,11 +61,19 @@ type Store struct {
 	db       *bolt.DB
 	log      *slog.Logger
 	maxBatch int
+	policy   *suppress.Policy
+	now      func() time.Time
+	codec    *codec
 
 	mu      sync.RWMutex // guards closed and sends on queue
 	closed  bool
 	queue   chan *commitRequest
 	stopped chan struct{}
+
+	retention      time.Duration
+	eventRetention time.Duration
+	retentionStop  chan struct{}
+	retentionDone  chan struct{}
 }
 
 // Open opens or creates the database at path, creating its directory, and
@@ -85,19 +93,32 @@ func Open(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening database %q: %w", path, err)
 	}
-	if err := db.Update(initSchema); err != nil {
+	codec, err := newCodec()
+	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("initialising database %q: %w", path, err)
+		return nil, err
 	}
 
 	s := &Store{
-		db:       db,
-		log:      opts.Logger,
-		maxBatch: opts.MaxBatch,
-		queue:    make(chan *commitRequest, opts.MaxBatch),
-		stopped:  make(chan struct{}),
+		db:             db,
+		log:            opts.Logger,
+		maxBatch:       opts.MaxBatch,
+		policy:         opts.Policy,
+		now:            opts.Now,
+		codec:          codec,
+		queue:          make(chan *commitRequest, opts.MaxBatch),
+		stopped:        make(chan struct{}),
+		retention:      opts.RawRetention,
+		eventRetention: opts.EventRetention,
+		retentionStop:  make(chan struct{}),
+		retentionDone:  make(chan struct{}),
+	}
+	if err := db.Update(s.initSchema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("initialising database %q: %w", path, err)
 	}
 	go s.commitLoop()
+	go s.retentionLoop(opts.RetentionInterval)
 	return s, nil
 }
 
@@ -111,29 +132,16 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Policy == nil {
+		o.Policy = suppress.Default()
+	}
+	if o.RetentionInterval <= 0 {
+		o.RetentionInterval = DefaultRetentionInterval
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	return o
-}
-
-func initSchema(tx *bolt.Tx) error {
-	for _, name := range allBuckets {
-		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
-			return fmt.Errorf("creating bucket %q: %w", name, err)
-		}
-	}
-
-	meta := tx.Bucket(bucketMeta)
-	v := meta.Get(keySchema)
-	switch {
-	case v == nil:
-		return meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, schemaVersion))
-	case len(v) != 4:
-		return fmt.Errorf("invalid schema version record %x", v)
-	case binary.BigEndian.Uint32(v) > schemaVersion:
-		return fmt.Errorf("%w: file has %d, program has %d", ErrSchemaTooNew, binary.BigEndian.Uint32(v), schemaVersion)
-	}
-	// NOTE: version 1 is the first schema, so there is nothing to migrate
-	// yet. A later version upgrades older files here, in this transaction.
-	return nil
 }
 
 // Close waits for queued commits, then closes the file. Deliver calls made
@@ -145,6 +153,11 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	close(s.retentionStop)
+	s.mu.Unlock()
+
+	<-s.retentionDone
+	s.mu.Lock()
 	close(s.queue)
 	s.mu.Unlock()
 
@@ -155,89 +168,6 @@ func (s *Store) Close() error {
 // Path returns the file name of the database.
 func (s *Store) Path() string {
 	return s.db.Path()
-}
-
-// Deliver stores a received message and its events in one transaction and
-// returns once that transaction is on disk. It assigns msg.ID and the
-// events' ID and MessageID. An event with Suppress set adds or refreshes the
-// suppression of its recipient in the same transaction.
-//
-// When ctx ends before the commit, Deliver returns ctx.Err(), but the
-// commit may still happen: the caller must treat the message as not stored
-// and let the sender retry, which can store it twice.
-func (s *Store) Deliver(ctx context.Context, msg *Message, events []Event) error {
-	req := &commitRequest{msg: msg, events: events, done: make(chan error, 1)}
-
-	s.mu.RLock()
-	if s.closed {
-		s.mu.RUnlock()
-		return ErrClosed
-	}
-	s.queue <- req
-	s.mu.RUnlock()
-
-	select {
-	case err := <-req.done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-// Suppression returns the suppression list entry for address, or
-// ErrNotFound.
-func (s *Store) Suppression(address string) (Suppression, error) {
-	var sup Suppression
-	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketSuppressions).Get([]byte(NormalizeAddress(address)))
-		if v == nil {
-			return ErrNotFound
-		}
-		return json.Unmarshal(v, &sup)
-	})
-	return sup, err
-}
-
-// EventsByRecipient returns the events of address, oldest first, at most
-// limit of them (no limit when limit is zero or less).
-func (s *Store) EventsByRecipient(address string, limit int) ([]Event, error) {
-	prefix := recipientPrefix(NormalizeAddress(address))
-	var events []Event
-	err := s.db.View(func(tx *bolt.Tx) error {
-		byRecipient := tx.Bucket(bucketByRecipient).Cursor()
-		all := tx.Bucket(bucketEvents)
-		for k, _ := byRecipient.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = byRecipient.Next() {
-			if limit > 0 && len(events) == limit {
-				break
-			}
-			ev, err := decodeEvent(all.Get(k[len(prefix):]))
-			if err != nil {
-				return fmt.Errorf("reading event of %q: %w", address, err)
-			}
-			events = append(events, ev)
-		}
-		return nil
-	})
-	return events, err
-}
-
-// Message returns the stored record of message id, with its raw bytes.
-func (s *Store) Message(id uint64) (Message, error) {
-	var msg Message
-	err := s.db.View(func(tx *bolt.Tx) error {
-		key := itob(id)
-		v := tx.Bucket(bucketMessages).Get(key)
-		if v == nil {
-			return ErrNotFound
-		}
-		if err := json.Unmarshal(v, &msg); err != nil {
-			return fmt.Errorf("decoding message %d: %w", id, err)
-		}
-		// bbolt's memory is only valid inside the transaction.
-		msg.Raw = append([]byte(nil), tx.Bucket(bucketRaw).Get(key)...)
-		return nil
-	})
-	return msg, err
 }
 
 // NormalizeAddress returns the form of an address used as a key: trimmed,
@@ -273,10 +203,18 @@ func indexable(address string) bool {
 // Longer ones are stored with their event but cannot be looked up.
 const maxAddressLen = 320
 
-func recipientPrefix(address string) []byte {
-	return append([]byte(address), 0)
-}
-
-func itob(v uint64) []byte {
-	return binary.BigEndian.AppendUint64(nil, v)
+// CheckFile runs bbolt's consistency check over the file at path, which no
+// process may have open, and returns the first problem it finds.
+func CheckFile(path string) error {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: DefaultLockTimeout, ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("opening %q for the consistency check: %w", path, err)
+	}
+	defer db.Close()
+	return db.View(func(tx *bolt.Tx) error {
+		for err := range tx.Check() {
+			return fmt.Errorf("consistency check of %q: %w", path, err)
+		}
+		return nil
+	})
 }

@@ -30,20 +30,8 @@ func openTest(t *testing.T) (*Store, string) {
 
 func checkConsistency(t *testing.T, path string) {
 	t.Helper()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, ReadOnly: true})
-	if err != nil {
-		t.Errorf("reopening for check: %v", err)
-		return
-	}
-	defer db.Close()
-	err = db.View(func(tx *bolt.Tx) error {
-		for err := range tx.Check() {
-			return err
-		}
-		return nil
-	})
-	if err != nil {
-		t.Errorf("consistency check: %v", err)
+	if err := CheckFile(path); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -228,25 +216,4 @@ func TestOpen_LockedFileTimesOut(t *testing.T) {
 	if err == nil {
 		t.Fatal("second Open of a locked file succeeded")
 	}
-}
-
-func BenchmarkDeliver_Parallel(b *testing.B) {
-	st, err := Open(filepath.Join(b.TempDir(), "bounced.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	raw := make([]byte, 4096)
-	b.SetParallelism(10) // 10 × GOMAXPROCS writers, like concurrent SMTP sessions
-	b.RunParallel(func(pb *testing.PB) {
-		i := 0
-		for pb.Next() {
-			i++
-			ev := hardEvent(fmt.Sprintf("u%d@example.com", i), time.Now())
-			if err := st.Deliver(context.Background(), &Message{Received: time.Now(), Raw: raw}, []Event{ev}); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
 }

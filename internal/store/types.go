@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"time"
+
+	"github.com/bounced/bounced/internal/suppress"
+)
 
 // Message is one message as received, before or without parsing.
 type Message struct {
@@ -54,31 +58,34 @@ type Event struct {
 	// stored.
 	Hint string `json:"hint,omitempty"`
 
+	// OriginalHeaders holds the original message's header fields named
+	// in the parse.extra_headers setting, keyed by the name as the
+	// setting spells it.
+	OriginalHeaders map[string]string `json:"original_headers,omitempty"`
+
 	// OriginalMessageID is the Message-ID of the mail that bounced.
 	OriginalMessageID string `json:"original_message_id,omitempty"`
 
 	// Untrusted marks an event from a bounce whose signed return path did not verify: stored and counted, it never suppresses.
 	Untrusted bool `json:"untrusted,omitempty"`
 
-	// Suppress asks the store to add or refresh a suppression for
-	// Recipient in the same transaction as the event.
+	// Comment is the operator's note on a manual add or remove, and
+	// Expires the expiry a manual add asked for (zero: never).
+	Comment string    `json:"comment,omitempty"`
+	Expires time.Time `json:"expires,omitzero"`
+
+	// SuppressionRule is the suppression policy rule that decided the
+	// event, and Decision what that rule does. The store sets both.
+	SuppressionRule string          `json:"suppression_rule,omitempty"`
+	Decision        suppress.Action `json:"decision,omitempty"`
+
+	// Suppress is set by the store when the event suppressed or
+	// re-suppressed its recipient, and Cleared when it removed the
+	// recipient's entry.
 	Suppress bool `json:"suppress,omitempty"`
+	Cleared  bool `json:"cleared,omitempty"`
 }
 
-// Suppression is an entry of the suppression list: an address that the
-// sender should not mail.
-type Suppression struct {
-	Address   string    `json:"address"`
-	Reason    string    `json:"reason"`
-	Policy    string    `json:"policy,omitempty"`
-	Rule      string    `json:"rule,omitempty"`
-	FirstSeen time.Time `json:"first_seen"`
-	LastSeen  time.Time `json:"last_seen"`
-
-	// Count is the number of events that suppressed or re-suppressed the
-	// address.
-	Count int `json:"count"`
-
-	// EventID is the event that last suppressed the address.
-	EventID uint64 `json:"event_id"`
-}
+// Suppression is an entry of the suppression list: an address, or a whole
+// domain as "*@domain", that the sender should not mail.
+type Suppression = suppress.Entry

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/bounced/bounced/internal/mailbox"
+)
+
+// importCommand implements `bounced import PATH`: each message of an mbox
+// file or a Maildir goes to the running daemon, which runs it through the
+// same pipeline as a message received over SMTP.
+func importCommand(args []string, stdout, stderr io.Writer) int {
+	fs, c := newClientFlags("import", stderr)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "Usage: bounced import [flags] PATH (an mbox file or a Maildir)")
+		return 2
+	}
+
+	messages, err := mailbox.Open(fs.Arg(0))
+	if err != nil {
+		return exitCode(stderr, "import", err)
+	}
+	imported := 0
+	for msg, err := range messages {
+		if err != nil {
+			return exitCode(stderr, "import", fmt.Errorf("%s: %w (imported %d messages before it)", msg.Source, err, imported))
+		}
+		data, err := c.do(http.MethodPost, "/messages", nil, "message/rfc822", msg.Raw)
+		if err != nil {
+			return exitCode(stderr, "import", fmt.Errorf("%s: %w (imported %d messages before it)", msg.Source, err, imported))
+		}
+		fmt.Fprintf(stdout, "%s\t%s", msg.Source, data)
+		imported++
+	}
+	fmt.Fprintf(stderr, "bounced import: imported %d messages\n", imported)
+	return 0
+}

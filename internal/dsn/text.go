@@ -1,0 +1,143 @@
+package dsn
+
+import (
+	"bytes"
+	"io"
+	"strings"
+)
+
+// maxTextBytes bounds how much of a text part is kept for the plain-text
+// formats. A bounce's prose comes first, so the cut only loses the tail
+// of a returned message.
+const maxTextBytes = 256 << 10
+
+// readText keeps the decoded body of the first text part, which holds
+// the prose of a bounce that is no RFC 3464 report. A text/html part is
+// kept only while no text/plain part was seen, with its tags removed.
+func (p *parser) readText(mediaType string, body io.Reader) {
+	if p.text != nil && (p.textIsPlain || mediaType == "text/html") {
+		return
+	}
+
+	data, err := io.ReadAll(io.LimitReader(body, maxTextBytes))
+	if err != nil {
+		p.warnf("read %s part: %v", mediaType, err)
+	}
+	if mediaType == "text/html" {
+		data = stripTags(data)
+	}
+	p.text = normalizeText(data)
+	p.textIsPlain = mediaType != "text/html"
+}
+
+// normalizeText turns the CR line endings that a decoded base64 or
+// quoted-printable part may still carry into LF.
+func normalizeText(data []byte) []byte {
+	out, _ := normalizeLineEndings(data, maxTextBytes)
+	return out
+}
+
+// stripTags removes HTML tags and turns <br> and block ends into line
+// breaks, enough to read the words and codes of an HTML bounce.
+func stripTags(html []byte) []byte {
+	out := make([]byte, 0, len(html))
+	for len(html) > 0 {
+		open := bytes.IndexByte(html, '<')
+		if open < 0 {
+			out = append(out, html...)
+			break
+		}
+		out = append(out, html[:open]...)
+
+		end := bytes.IndexByte(html[open:], '>')
+		if end < 0 {
+			break
+		}
+		tag := strings.ToLower(string(html[open+1 : open+min(end, 4)]))
+		if strings.HasPrefix(tag, "br") || strings.HasPrefix(tag, "/p") ||
+			strings.HasPrefix(tag, "/d") || strings.HasPrefix(tag, "/t") || strings.HasPrefix(tag, "li") {
+			out = append(out, '\n')
+		}
+		html = html[open+end+1:]
+	}
+	return unescapeEntities(out)
+}
+
+// unescapeEntities decodes the HTML entities that matter around
+// addresses and codes.
+func unescapeEntities(b []byte) []byte {
+	if bytes.IndexByte(b, '&') < 0 {
+		return b
+	}
+	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&nbsp;", " ", "&#64;", "@")
+	return []byte(r.Replace(string(b)))
+}
+
+// originalMarkers are the lines that plain-text bounces put before the
+// returned copy of the original message, lower-cased. Text from the
+// first such line on is the original, not the bounce's prose.
+var originalMarkers = []string{
+	"this is a copy of the message",
+	"below this line is a copy of the message",
+	"original message",
+	"unsent message follows",
+	"message headers follow",
+	"returned message",
+	"header of the original message",
+	"headers of the original message",
+	"the original message was",
+	"original message headers",
+	"message/rfc822",
+	"copy of the original",
+	"included is the original",
+	"bounced e-mail:",
+	"your message reads",
+	"content-type: message/rfc822",
+}
+
+// splitOriginal returns the prose of a bounce and the quoted original
+// after it, split at the first line that starts the original.
+func splitOriginal(text []byte) (prose, original []byte) {
+	offset := 0
+	for line := range bytes.Lines(text) {
+		if offset > 0 && isOriginalMarker(line) {
+			return text[:offset], text[offset+len(line):]
+		}
+		offset += len(line)
+	}
+	return text, nil
+}
+
+// isOriginalMarker reports whether line introduces the returned
+// original: a line that names it and is framed by dashes or similar, or
+// too short to be a sentence of prose.
+func isOriginalMarker(line []byte) bool {
+	trimmed := bytes.TrimSpace(line)
+	framed := len(trimmed) > 0 && strings.IndexByte("-=*_#", trimmed[0]) >= 0
+	if len(trimmed) > 120 || !framed && len(trimmed) > 50 {
+		return false
+	}
+
+	lower := strings.ToLower(string(trimmed))
+	for _, m := range originalMarkers {
+		if strings.Contains(lower, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// quotedOriginalHeader returns the header section of a quoted original:
+// the first run of "Name: value" lines, skipping what some MTAs write
+// before it (blank lines, an SMTP transcript).
+func quotedOriginalHeader(original []byte) []byte {
+	for len(original) > 0 {
+		line, rest, _ := bytes.Cut(original, []byte{'\n'})
+		if isFieldLine(bytes.TrimRight(line, " \t")) && !bytes.HasPrefix(line, []byte(" ")) {
+			section, _ := readHeaderSection(bytes.NewReader(original))
+			return section
+		}
+		original = rest
+	}
+	return nil
+}
