@@ -123,12 +123,14 @@ wait "$BOUNCED_PID" || true
 
 rss() {
 echo "peak RSS: $CONCURRENT sessions at once, one bounce of $BIG_BYTES bytes each"
+# The padding is base64 of random bytes, like an attachment, so that the
+# store's compression does not shrink it to nothing.
 python3 - "$WORKDIR/bounce.eml" "$BIG_BYTES" >"$WORKDIR/big.eml" <<'PY'
-import sys
+import base64, os, sys
 head = open(sys.argv[1]).read()
-filler = "X" * 75 + "\n"
-need = int(sys.argv[2]) - len(head)
-sys.stdout.write(head + filler * (max(0, need) // len(filler)))
+need = max(0, int(sys.argv[2]) - len(head))
+lines = [base64.b64encode(os.urandom(57)).decode() + "\n" for _ in range(need // 77)]
+sys.stdout.write(head + "".join(lines))
 PY
 start_bounced rss
 # VmHWM is the peak of anonymous and file-backed memory together; sample

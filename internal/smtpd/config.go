@@ -95,7 +95,7 @@ type Config struct {
 const (
 	DefaultKeepBytes           = 1 << 20
 	DefaultMaxMessageBytes     = 64 << 20
-	DefaultMaxBufferedBytes    = 32 << 20
+	DefaultMaxBufferedBytes    = 16 << 20
 	DefaultMinKeepBytes        = 64 << 10
 	DefaultMaxRecipients       = 100
 	DefaultMaxLineLength       = 64 << 10
