@@ -6,6 +6,7 @@
 //
 //	bounced serve [flags]     run the daemon
 //	bounced parse FILE...     print the parsed, classified result of each file
+//	bounced verp encode|decode  make or read VERP return paths
 //	bounced rules check FILE  validate an operator rules file
 //	bounced rules test [-rules FILE] FILE.eml...
 //	                          show which rule decided each recipient and why
@@ -41,6 +42,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return serve(args[1:], stderr)
 	case "parse":
 		return parseFiles(args[1:], stdout, stderr)
+	case "verp":
+		return verpCommand(args[1:], stdout, stderr)
 	case "rules":
 		return rulesCommand(args[1:], stdout, stderr)
 	case "suppressions":
@@ -71,6 +74,7 @@ func usage(w io.Writer) {
 Commands:
   serve      run the daemon: SMTP listener, HTTP API and metrics
   parse      parse and classify bounce files, one JSON line per recipient
+  verp       encode or decode VERP return paths, signed when a key is set
   suppressions list|get|add|remove|check|export
              query and edit the suppression list of a running daemon
   events     list bounce events of a running daemon, as JSON lines

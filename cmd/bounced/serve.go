@@ -24,7 +24,6 @@ import (
 	"github.com/bounced/bounced/internal/dsn"
 	"github.com/bounced/bounced/internal/httpapi"
 	"github.com/bounced/bounced/internal/ingest"
-	"github.com/bounced/bounced/internal/smtpd"
 	"github.com/bounced/bounced/internal/store"
 )
 
@@ -165,7 +164,11 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	pipeline.UseClassifier(classifier)
 	pipeline.ParseOptions = dsn.Options{ExtraHeaders: cfg.Parse.ExtraHeaders}
 
-	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)
+	smtpServer, err := newSMTPServer(cfg.SMTP, pipeline, reg, log.With("component", "smtpd"))
+	if err != nil {
+		return err
+	}
+	smtpLn, err := listenSMTP(cfg.SMTP.Listen)
 	if err != nil {
 		return fmt.Errorf("listening for SMTP on %s: %w", cfg.SMTP.Listen, err)
 	}
@@ -175,11 +178,6 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("listening for HTTP on %s: %w", cfg.HTTP.Listen, err)
 	}
 
-	smtpServer := smtpd.New(smtpd.Config{
-		Hostname: hostname(cfg.SMTP.Hostname),
-		Domains:  cfg.SMTP.Domains,
-		Metrics:  smtpd.NewMetrics(reg),
-	}, pipeline, log.With("component", "smtpd"))
 	httpServer := &http.Server{
 		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, pipeline, reg, log.With("component", "http")),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -189,6 +187,7 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	errc := make(chan error, 2)
 	go func() { errc <- smtpServer.Serve(smtpLn) }()
 	go func() { errc <- serveHTTP(httpServer, httpLn, log.With("component", "http")) }()
+	go reloadTLSOnSIGHUP(ctx, smtpServer, log.With("component", "smtpd"))
 	log.Info("bounced started", "smtp", smtpLn.Addr().String(), "http", httpLn.Addr().String(), "db", st.Path())
 
 	var serveErr error
