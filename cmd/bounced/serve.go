@@ -140,8 +140,11 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("loading classification rules: %w", err)
 	}
 	log.Info("classification rules loaded", "rules_file", cfg.Classify.RulesFile, "rules", classifier.Rules().Len())
-	stopReload := reloadRulesOnHangup(classifier, log.With("component", "classify"))
-	defer stopReload()
+
+	// Catch SIGHUP from the start: its default action ends the process.
+	hangup := make(chan os.Signal, 1)
+	signal.Notify(hangup, syscall.SIGHUP)
+	defer signal.Stop(hangup)
 
 	policy, err := cfg.Suppression.Policy()
 	if err != nil {
@@ -187,7 +190,10 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	errc := make(chan error, 2)
 	go func() { errc <- smtpServer.Serve(smtpLn) }()
 	go func() { errc <- serveHTTP(httpServer, httpLn, log.With("component", "http")) }()
-	go reloadTLSOnSIGHUP(ctx, smtpServer, log.With("component", "smtpd"))
+	go reloadOnHangup(ctx, hangup,
+		func() { reloadRules(classifier, log.With("component", "classify")) },
+		func() { reloadTLS(smtpServer, log.With("component", "smtpd")) },
+	)
 	log.Info("bounced started", "smtp", smtpLn.Addr().String(), "http", httpLn.Addr().String(), "db", st.Path())
 
 	var serveErr error
@@ -209,27 +215,19 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return serveErr
 }
 
-// reloadRulesOnHangup reloads the classifier's rules on each SIGHUP until
-// the returned function is called. Sessions keep running meanwhile, and a
-// file that fails to load leaves the old rules in place.
-func reloadRulesOnHangup(c *classify.Classifier, log *slog.Logger) (stop func()) {
-	hangup := make(chan os.Signal, 1)
-	signal.Notify(hangup, syscall.SIGHUP)
-	done := make(chan struct{})
-
-	go func() {
-		for {
-			select {
-			case <-hangup:
-				reloadRules(c, log)
-			case <-done:
-				return
+// reloadOnHangup runs every reload at each signal on hangup until ctx
+// ends. Sessions keep running meanwhile; a reload that fails keeps what it
+// had and logs why.
+func reloadOnHangup(ctx context.Context, hangup <-chan os.Signal, reloads ...func()) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hangup:
+			for _, reload := range reloads {
+				reload()
 			}
 		}
-	}()
-	return func() {
-		signal.Stop(hangup)
-		close(done)
 	}
 }
 

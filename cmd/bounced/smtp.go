@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"net"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -65,20 +62,10 @@ func listenSMTP(addr string) (net.Listener, error) {
 	return net.Listen("unix", addr)
 }
 
-// reloadTLSOnSIGHUP reloads the STARTTLS certificate of srv at each SIGHUP
-// until ctx ends. A failed reload is logged and keeps the old certificate.
-func reloadTLSOnSIGHUP(ctx context.Context, srv *smtpd.Server, log *slog.Logger) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-hup:
-			if err := srv.ReloadTLS(); err != nil {
-				log.Error("tls certificate reload failed, keeping the previous one", "err", err)
-			}
-		}
+// reloadTLS reloads the STARTTLS certificate of srv. A failed reload is
+// logged and keeps the old certificate.
+func reloadTLS(srv *smtpd.Server, log *slog.Logger) {
+	if err := srv.ReloadTLS(); err != nil {
+		log.Error("tls certificate reload failed, keeping the previous one", "err", err)
 	}
 }
