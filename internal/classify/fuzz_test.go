@@ -14,11 +14,11 @@ func FuzzParseRules(f *testing.F) {
 	// The fuzzed file is compiled alone, without the embedded rules, so
 	// that each run costs the file's size and not the whole rule table.
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rules, _, err := decodeRules("fuzz.yml", data, nil, true)
+		decoded, err := decodeRules("fuzz.yml", data, &decodedRules{})
 		if err != nil {
 			return
 		}
-		set, err := compileSet(mergeRules(rules, nil))
+		set, err := compileSet(mergeRules(decoded.rules, nil))
 		if err != nil {
 			return
 		}
