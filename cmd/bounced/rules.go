@@ -39,8 +39,8 @@ func rulesCommand(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// rulesCheck exits 1 when the file is invalid, printing the error with
-// the file, line and rule id.
+// rulesCheck exits 1 when the file is invalid, printing each of its
+// errors on a line of its own with the file, line and rule id.
 func rulesCheck(args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		fmt.Fprint(stderr, rulesUsage)
@@ -48,7 +48,13 @@ func rulesCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	set, err := classify.LoadRules(args[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "bounced rules check: %v\n", err)
+		errs := []error{err}
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = joined.Unwrap()
+		}
+		for _, err := range errs {
+			fmt.Fprintf(stderr, "bounced rules check: %v\n", err)
+		}
 		return 1
 	}
 	fmt.Fprintf(stdout, "%s: valid; %d rules in effect with the embedded ones\n", args[0], set.Len())
