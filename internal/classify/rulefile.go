@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 
+	goyaml "github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -129,7 +131,7 @@ func (d *decodedRules) has(id string) bool {
 func decodeRules(name string, data []byte, base *decodedRules) (decodedRules, error) {
 	lines, err := ruleLines(data)
 	if err != nil {
-		return decodedRules{}, fmt.Errorf("%s: %w", name, err)
+		return decodedRules{}, syntaxError(name, data, err)
 	}
 	var file ruleFile
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -203,6 +205,22 @@ func ruleLines(data []byte) ([]int, error) {
 	return lines, nil
 }
 
+// syntaxError returns the YAML syntax error err of data as a RuleError at
+// the line of the problem. yaml.v3 (v3.0.6, parser.fail in decode.go)
+// reports the line where the enclosing block starts, counted from 0, so a
+// misindented key on line 4 of a rule shows as line 1. The parser of
+// github.com/goccy/go-yaml reports the token where it stopped.
+func syntaxError(name string, data []byte, err error) error {
+	_, located := parser.ParseBytes(data, 0)
+	var yamlErr goyaml.Error
+	if !errors.As(located, &yamlErr) || yamlErr.GetToken() == nil {
+		// The parsers disagree, so keep yaml.v3's own message.
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	problem := fmt.Errorf("invalid YAML: %s", yamlErr.GetMessage())
+	return &RuleError{File: name, Line: yamlErr.GetToken().Position.Line, Err: problem}
+}
+
 // typeErrors converts the messages of a YAML type error, such as an
 // unknown field or a list where a string belongs, into RuleErrors naming
 // the rule at each message's line. skip holds the index of each rule with
@@ -266,8 +284,14 @@ func inheritHints(base *decodedRules, defined map[string]string) map[string]stri
 // base is nil for the embedded file, and the rules that a disabling rule
 // of an operator file may remove otherwise.
 func (s *ruleSpec) rule(hints map[string]string, base *decodedRules) (rule, error) {
+	if s.ID == "" {
+		return rule{}, errors.New("missing id")
+	}
 	if s.Disable {
 		return s.disablingRule(base)
+	}
+	if s.Reason == "" {
+		return rule{}, errors.New("missing reason: want one of the bounce reasons, such as userunknown")
 	}
 
 	hardness, ok := hardnessNames[s.Hardness]
