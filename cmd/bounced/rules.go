@@ -48,17 +48,23 @@ func rulesCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	set, err := classify.LoadRules(args[0])
 	if err != nil {
-		errs := []error{err}
-		if joined, ok := err.(interface{ Unwrap() []error }); ok {
-			errs = joined.Unwrap()
-		}
-		for _, err := range errs {
-			fmt.Fprintf(stderr, "bounced rules check: %v\n", err)
-		}
+		printErrors(stderr, "bounced rules check", err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "%s: valid; %d rules in effect with the embedded ones\n", args[0], set.Len())
 	return 0
+}
+
+// printErrors prints err, or each error joined in it, on a line of its
+// own after prefix.
+func printErrors(w io.Writer, prefix string, err error) {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	for _, err := range errs {
+		fmt.Fprintf(w, "%s: %v\n", prefix, err)
+	}
 }
 
 // rulesTest exits 1 when the rules or a file could not be read or parsed,
@@ -78,7 +84,7 @@ func rulesTest(args []string, stdout, stderr io.Writer) int {
 
 	c, err := classify.NewClassifier(*rulesFile)
 	if err != nil {
-		fmt.Fprintf(stderr, "bounced rules test: %v\n", err)
+		printErrors(stderr, "bounced rules test", err)
 		return 1
 	}
 	status := 0

@@ -68,7 +68,7 @@ func TestRulesHeader_RequiredKeys(t *testing.T) {
 }
 
 // TestRulesHeader_Conditions checks that the header lists every condition
-// of the decoder, and that each takes what the header says: a single
+// of the decoder, and that each accepts what the header documents: a single
 // value or a list for the first group, a single value only after "single
 // value only".
 func TestRulesHeader_Conditions(t *testing.T) {
@@ -114,7 +114,7 @@ func TestRulesHeader_Conditions(t *testing.T) {
 			t.Errorf("%s as a single value: %v", key, err)
 		}
 		if err := parse(key, `["`+values[key]+`"]`); err == nil {
-			t.Errorf("%s as a list: accepted, but the header says it takes a single value only", key)
+			t.Errorf("%s as a list: accepted, but the header documents a single value only", key)
 		}
 	}
 }
