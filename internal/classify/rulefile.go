@@ -147,6 +147,9 @@ func decodeRules(name string, data []byte, base *decodedRules) (decodedRules, er
 		// mapping, so the lines no longer match the rules. The type
 		// error names that entry.
 		errs, _ := typeErrors(name, typeErr, nil, nil)
+		if len(errs) == 0 {
+			return decodedRules{}, fmt.Errorf("%s: %d entries of the rules list gave %d rules", name, len(lines), len(file.Rules))
+		}
 		return decodedRules{}, errors.Join(errs...)
 	}
 	errs, skip := typeErrors(name, typeErr, lines, file.Rules)
