@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -527,6 +528,10 @@ func TestParseRules_Errors(t *testing.T) {
 	}{
 		{"no condition", "rules:\n  - id: empty\n    reason: rejected\n    source: test\n",
 			`ops.yml:2: rule "empty": rule has no condition, so it would match every input`},
+		{"no id", "rules:\n  - reason: blocked\n    source: test\n    when: {reply: [550]}\n",
+			`ops.yml:2: missing id`},
+		{"no reason", "rules:\n  - id: no-reason\n    source: test\n    when: {reply: [550]}\n",
+			`ops.yml:2: rule "no-reason": missing reason: want one of the bounce reasons, such as userunknown`},
 		{"bad reason", "rules:\n  - id: bad-reason\n    reason: gone\n    source: test\n    when: {reply: [550]}\n",
 			`ops.yml:2: rule "bad-reason": unknown reason "gone"`},
 		{"bad policy", "rules:\n  - id: bad-policy\n    reason: blocked\n    policy: nope\n    source: test\n    when: {reply: [550]}\n",
@@ -553,8 +558,24 @@ func TestParseRules_Errors(t *testing.T) {
 			"ops.yml:2: rule \"bad-pattern\": invalid pattern: error parsing regexp: missing closing ): `(`"},
 		{"disable with conditions", "rules:\n  - id: cox-aup-pol\n    disable: true\n    when: {reply: [552]}\n",
 			`ops.yml:2: rule "cox-aup-pol": a disabling rule has only an id and disable: true`},
+		{"misindented key", "rules:\n  - id: a\n    reason: blocked\n   source: x\n",
+			`ops.yml:4: invalid YAML: value is not allowed in this context`},
+		{"unclosed flow list", "rules:\n  - id: a\n    reason: blocked\n    when: {text: [a}\n",
+			`ops.yml:4: invalid YAML: ',' or ']' must be specified`},
+		{"unclosed quote", "rules:\n  - id: a\n    reason: \"blocked\n",
+			`ops.yml:3: invalid YAML: could not find end character of double-quoted text`},
 		{"unknown field", "rules:\n  - id: typo\n    reasn: blocked\n",
-			"ops.yml: yaml: unmarshal errors:\n  line 3: field reasn not found in type classify.ruleSpec"},
+			`ops.yml:3: rule "typo": unknown field "reasn"`},
+		{"unknown top-level field", "hint:\n  a: b\nrules: []\n",
+			`ops.yml:1: unknown field "hint"`},
+		{"disable unknown id", "rules:\n  - id: cox-aup-poll\n    disable: true\n",
+			`ops.yml:2: rule "cox-aup-poll": no embedded rule has this id, so disable: true would remove nothing; check the id's spelling`},
+		{"pattern list", "rules:\n  - id: listed-pattern\n    reason: blocked\n    source: test\n    when:\n      pattern: [\"(x)\"]\n",
+			`ops.yml:6: rule "listed-pattern": pattern takes one regular expression, not a list: join alternatives with |`},
+		{"reply not a number", "rules:\n  - id: bad-reply\n    reason: blocked\n    source: test\n    when: {reply: five}\n",
+			"ops.yml:5: rule \"bad-reply\": cannot unmarshal !!str `five` into int"},
+		{"rule not a mapping", "rules:\n  - id: a\n    reason: blocked\n    source: test\n    when: {reply: 550}\n  - just-a-string\n",
+			"ops.yml:6: cannot unmarshal !!str `just-a-...` into classify.ruleSpec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -563,6 +584,84 @@ func TestParseRules_Errors(t *testing.T) {
 				t.Errorf("error = %v\nwant    %s", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseRules_ReportsEveryError(t *testing.T) {
+	const rules = `rules:
+  - id: bad-reason
+    reason: gone
+    source: test
+    when: {reply: 550}
+  - id: good
+    reason: blocked
+    source: test
+    when: {reply: 554}
+  - id: typo
+    reasn: blocked
+  - id: nosuch-rule
+    disable: true
+  - id: bad-pattern
+    reason: blocked
+    source: test
+    when: {pattern: "("}
+`
+	_, err := ParseRules("ops.yml", []byte(rules))
+	want := `ops.yml:2: rule "bad-reason": unknown reason "gone"
+ops.yml:11: rule "typo": unknown field "reasn"
+ops.yml:12: rule "nosuch-rule": no embedded rule has this id, so disable: true would remove nothing; check the id's spelling
+ops.yml:14: rule "bad-pattern": invalid pattern: error parsing regexp: missing closing ): ` + "`(`"
+	if err == nil || err.Error() != want {
+		t.Errorf("error =\n%v\nwant\n%s", err, want)
+	}
+
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("error %T does not unwrap to a list", err)
+	}
+	for _, e := range joined.Unwrap() {
+		var ruleErr *RuleError
+		if !errors.As(e, &ruleErr) {
+			t.Errorf("%v: a %T, want a *RuleError", e, e)
+		}
+	}
+}
+
+// TestParseRules_ScalarConditions checks that a condition written as one
+// value means the same as a list of that value.
+func TestParseRules_ScalarConditions(t *testing.T) {
+	const rules = `rules:
+  - id: scalar-conditions
+    reason: blocked
+    source: test
+    when:
+      kind: failure
+      action: failed
+      command: RCPT
+      provider: other
+      diagnostic_type: smtp
+      status: 5.7.x
+      reply: 550
+      text: partner says no
+      pattern: partner says (no|never)
+`
+	set, err := ParseRules("ops.yml", []byte(rules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := failure("5.7.1", 550, "550 5.7.1 Partner says no")
+	in.Command, in.DiagnosticType = "RCPT", "smtp"
+	if got := set.Classify(in); got.Rule != "scalar-conditions" {
+		t.Fatalf("rule %q, want scalar-conditions", got.Rule)
+	}
+
+	r := set.rules[0]
+	if len(r.kinds) != 1 || len(r.actions) != 1 || len(r.commands) != 1 || len(r.providers) != 1 ||
+		len(r.dtypes) != 1 || len(r.codes) != 1 || len(r.replies) != 1 || len(r.text) != 1 {
+		t.Errorf("each scalar condition should give one value: %+v", r)
+	}
+	if r.pattern != "partner says (no|never)" {
+		t.Errorf("pattern %q", r.pattern)
 	}
 }
 
