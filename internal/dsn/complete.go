@@ -46,6 +46,9 @@ func completeRecipient(r *Recipient, prose *plainBounce) {
 	if r.FailedCommand == "" {
 		r.FailedCommand = findFailedCommand(para)
 	}
+	if r.FailedCommand == "" {
+		r.FailedCommand = transcriptCommand(prose.lines, r.FinalRecipient, r.DiagnosticCode)
+	}
 	if r.ReplyCode == 0 {
 		code, status := scanDiagnostic(para)
 		if status == "" || status == r.SpecificStatus() {

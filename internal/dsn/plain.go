@@ -119,6 +119,9 @@ func extractPlain(b *plainBounce) []Recipient {
 			diagnosed[start] = r
 		}
 		r.FinalRecipient = addr
+		if r.FailedCommand == "" {
+			r.FailedCommand = transcriptCommand(b.lines, addr, r.DiagnosticCode)
+		}
 		rcpts = append(rcpts, r)
 	}
 	return rcpts
@@ -566,7 +569,27 @@ func findFailedCommand(text string) string {
 			from = at + len(trigger)
 		}
 	}
+	if best == "" {
+		best = qmailCommand(lower)
+	}
 	return best
+}
+
+// qmailPhrases are how qmail-remote names the stage that failed without
+// naming the command: "192.0.2.1 does not like recipient." for RCPT TO
+// and "does not like sender." for MAIL FROM.
+var qmailPhrases = []struct{ phrase, name string }{
+	{"does not like recipient", "RCPT"},
+	{"does not like sender", "MAIL"},
+}
+
+func qmailCommand(lower string) string {
+	for _, p := range qmailPhrases {
+		if strings.Contains(lower, p.phrase) {
+			return p.name
+		}
+	}
+	return ""
 }
 
 // commandAt returns the command that s starts with, after filler words.
