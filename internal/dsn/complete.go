@@ -26,12 +26,14 @@ func (p *parser) completeFromText() {
 			text, _ := splitOriginal(p.text)
 			prose = &plainBounce{lines: splitProse(text)}
 		}
-		completeRecipient(r, prose)
+		completeRecipient(r, prose, len(p.report.Recipients) == 1)
 	}
 }
 
-// completeRecipient reads the paragraph of the prose that names r.
-func completeRecipient(r *Recipient, prose *plainBounce) {
+// completeRecipient reads the paragraph of the prose that names r. When
+// r is the only recipient of the report, the prose's reply may stand for
+// its diagnostic.
+func completeRecipient(r *Recipient, prose *plainBounce, only bool) {
 	at := prose.positions([]string{r.FinalRecipient})[0]
 	if at < 0 {
 		return
@@ -39,9 +41,7 @@ func completeRecipient(r *Recipient, prose *plainBounce) {
 
 	para := joinReplyLines(firstParagraph(prose.lines[at:min(at+maxBlockLines, len(prose.lines))]))
 	if r.DiagnosticCode == "" {
-		if code, status := scanDiagnostic(para); code != 0 || status != "" {
-			r.DiagnosticCode, r.ReplyCode, r.DiagnosticStatus = para, code, status
-		}
+		r.DiagnosticCode, r.ReplyCode, r.DiagnosticStatus = proseDiagnostic(para, r.FinalRecipient, prose, only)
 	}
 	if r.FailedCommand == "" {
 		r.FailedCommand = findFailedCommand(para)
@@ -82,4 +82,26 @@ func generatingAddress(rcpt string, text []byte) string {
 		return addr
 	}
 	return rcpt
+}
+
+// proseDiagnostic returns the diagnostic text, reply code and enhanced
+// status code that the prose gives a recipient whose report has no
+// Diagnostic-Code: para, the paragraph naming it, when that quotes a
+// code; else the paragraph of the prose that quotes a reply, when rcpt is
+// the only recipient, as in a Sendmail transcript ("mail.local: unknown
+// user" above "554 ... Service unavailable"); else para, when it says
+// more than the address, as Gmail's "the address couldn't be found".
+func proseDiagnostic(para, rcpt string, prose *plainBounce, only bool) (text string, code int, status string) {
+	if code, status := scanDiagnostic(para); code != 0 || status != "" {
+		return para, code, status
+	}
+	if reply := prose.proseReply(); only && reply != nil {
+		text := joinReplyLines(reply)
+		code, status := scanDiagnostic(text)
+		return text, code, status
+	}
+	if len(para) > len(rcpt)+len("<>") {
+		return para, 0, ""
+	}
+	return "", 0, ""
 }
