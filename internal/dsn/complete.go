@@ -55,6 +55,27 @@ func completeRecipient(r *Recipient, prose *plainBounce, only bool) {
 			r.ReplyCode = code
 		}
 	}
+	if r.ReplyCode == 0 && only {
+		completeFromReply(r, prose.proseReply())
+	}
+}
+
+// completeFromReply takes the reply code of the prose's reply for the only
+// recipient of a report, and its enhanced status code where the report
+// gives a generic x.0.0: Sendmail reports a failed local delivery program
+// as "Status: 5.0.0" and "X-Unix; 255", and only its transcript ends with
+// "554 5.3.0 unknown mailer error 255".
+func completeFromReply(r *Recipient, reply []string) {
+	if reply == nil {
+		return
+	}
+	code, status := scanDiagnostic(joinReplyLines(reply))
+	switch {
+	case status == "" || status == r.SpecificStatus():
+		r.ReplyCode = code
+	case isGenericStatus(r.SpecificStatus()) && status[0] == r.SpecificStatus()[0]:
+		r.ReplyCode, r.DiagnosticStatus = code, status
+	}
 }
 
 // isProgramRecipient reports whether a Final-Recipient is a pipe to a

@@ -164,7 +164,9 @@ func parseRecipient(h textproto.Header) Recipient {
 	}
 	r.RemoteMTA = parseMTAName(h.Get("Remote-Mta"))
 	r.DiagnosticType, r.DiagnosticCode = parseDiagnosticCode(h.Values("Diagnostic-Code"))
-	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(r.DiagnosticCode)
+	if !isExitStatus(r.DiagnosticType, r.DiagnosticCode) {
+		r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(r.DiagnosticCode)
+	}
 
 	if r.FinalRecipient == "" {
 		r.FinalRecipient = r.OriginalRecipient
@@ -353,4 +355,19 @@ func decodeEscape(esc string) string {
 		return esc
 	}
 	return string(rune(n))
+}
+
+// isExitStatus reports whether a Diagnostic-Code is the bare exit status
+// of a local delivery program, as Sendmail writes "X-Unix; 255": a number
+// that is no SMTP reply code even where it looks like one.
+func isExitStatus(diagnosticType, text string) bool {
+	if diagnosticType != "x-unix" || text == "" {
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		if !isDigit(text[i]) {
+			return false
+		}
+	}
+	return true
 }
