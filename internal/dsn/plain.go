@@ -659,7 +659,7 @@ func isReplyCodeAt(s string, i int) bool {
 	if s[i+1] < '0' || s[i+1] > '5' || !isDigit(s[i+2]) {
 		return false
 	}
-	return i+3 == len(s) || s[i+3] == ' ' || s[i+3] == '-' || s[i+3] == '\t' || s[i+3] == '\n'
+	return i+3 == len(s) || strings.IndexByte(" -,\t\n", s[i+3]) >= 0
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

@@ -27,7 +27,7 @@ var (
 	// introduces a remote server's reply: "host mx.example.org said:",
 	// "RCPT TO:<a@b>:", "[192.0.2.1]:", Sendmail's "<a@b>...".
 	quotedReplyRE = regexp.MustCompile(
-		`(?i)(?:[>\]]:|\.\.\.|\b(?:said|reply|response|replied|responded|error)\s*:?)\s*([2-5][0-5][0-9])(?:[\s-]|$)`)
+		`(?i)(?:[>\]]:|\.\.\.|\b(?:said|reply|response|replied|responded|error|error_code|response ?code)\s*:?)\s*([2-5][0-5][0-9])(?:[\s,-]|$)`)
 
 	// enhancedStatusRE matches an enhanced status code on its own.
 	enhancedStatusRE = regexp.MustCompile(
