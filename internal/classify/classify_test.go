@@ -327,6 +327,8 @@ var expiryCases = []classifyCase{
 		reason: Expired, rule: "expired"},
 	{name: "giving up after retries", in: failure("", 0, "<a@example.jp>: Unable to deliver message after multiple retries, giving up."),
 		reason: Expired, rule: "expired"},
+	{name: "failure ending on a 421", in: failure("", 421, "[Status: Error, Address: <a@example.jp>, ResponseCode 421, , Host not reachable.]"),
+		reason: Expired, rule: "failed-after-temporary-reply"},
 	{name: "routing loop", in: failure("5.4.6", 554, "554 5.4.6 Too many hops"),
 		reason: NetworkError, rule: "mail-loop"},
 	{name: "connection timed out", in: delay("4.4.1", 0, "connect to mx.example.org[192.0.2.1]:25: Connection timed out"),
