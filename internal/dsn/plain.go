@@ -576,11 +576,14 @@ func findFailedCommand(text string) string {
 }
 
 // qmailPhrases are how qmail-remote names the stage that failed without
-// naming the command: "192.0.2.1 does not like recipient." for RCPT TO
-// and "does not like sender." for MAIL FROM.
+// naming the command: "192.0.2.1 does not like recipient." for RCPT TO,
+// "does not like sender." for MAIL FROM, and "Connected to 192.0.2.1 but
+// my name was rejected." for HELO.
 var qmailPhrases = []struct{ phrase, name string }{
 	{"does not like recipient", "RCPT"},
 	{"does not like sender", "MAIL"},
+	{"but my name was rejected", "HELO"},
+	{"but sender was rejected", "MAIL"},
 }
 
 func qmailCommand(lower string) string {

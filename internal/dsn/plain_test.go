@@ -21,6 +21,7 @@ func TestFindFailedCommand(t *testing.T) {
 		{"conversation with mx.example.org timed out while sending greeting (in reply to initial connection)", "CONNECT"},
 		{"<a@example.org>: 192.0.2.1 does not like recipient. Remote host said: 550 5.1.1 User unknown", "RCPT"},
 		{"192.0.2.1 does not like sender. Remote host said: 553 sender rejected", "MAIL"},
+		{"Connected to 192.0.2.1 but my name was rejected. Remote host said: 501 5.0.0 Invalid domain name", "HELO"},
 		{"delivery failed after three days of retries", ""},
 		{"Sorry, I wasn't able to establish an SMTP connection", ""},
 		{"the message was rejected after authentication of the sender", ""},
