@@ -40,6 +40,11 @@ func completeRecipient(r *Recipient, prose *plainBounce, only bool) {
 	}
 
 	para := joinReplyLines(firstParagraph(prose.lines[at:min(at+maxBlockLines, len(prose.lines))]))
+	if r.DiagnosticCode == "" && len(para) <= len(r.FinalRecipient)+len("<>") {
+		// Only a list of addresses: Sendmail names the recipient again in
+		// its transcript with the reason.
+		para = laterParagraph(prose.lines, at, r.FinalRecipient, para)
+	}
 	if r.DiagnosticCode == "" {
 		r.DiagnosticCode, r.ReplyCode, r.DiagnosticStatus = proseDiagnostic(para, r.FinalRecipient, prose, only)
 	}
@@ -121,8 +126,37 @@ func proseDiagnostic(para, rcpt string, prose *plainBounce, only bool) (text str
 		code, status := scanDiagnostic(text)
 		return text, code, status
 	}
-	if len(para) > len(rcpt)+len("<>") {
+	if len(para) > len(rcpt)+len("<>") && !isQuotedHeaderField(para) {
 		return para, 0, ""
 	}
 	return "", 0, ""
+}
+
+// laterParagraph returns the paragraph of the next line after lines[at]
+// that names rcpt, or para when there is none.
+func laterParagraph(lines []string, at int, rcpt, para string) string {
+	for i := at + 1; i < len(lines); i++ {
+		if containsFold(lines[i], rcpt) {
+			return joinReplyLines(paragraphAt(lines, i))
+		}
+	}
+	return para
+}
+
+// isQuotedHeaderField reports whether text starts with a header field of
+// the returned message, as a report that quotes "To: a@b" above its
+// reason does. Such a paragraph names the recipient but says nothing of
+// the failure.
+func isQuotedHeaderField(text string) bool {
+	lower := asciiLower(text)
+	for _, name := range []string{"to:", "cc:", "from:", "subject:", "date:", "message-id:"} {
+		if strings.HasPrefix(lower, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(s, substr string) bool {
+	return strings.Contains(asciiLower(s), asciiLower(substr))
 }

@@ -167,6 +167,9 @@ func parseRecipient(h textproto.Header) Recipient {
 	if !isExitStatus(r.DiagnosticType, r.DiagnosticCode) {
 		r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(r.DiagnosticCode)
 	}
+	if r.DiagnosticCode == "" {
+		r.DiagnosticCode = statusComment(h.Get("Status"))
+	}
 
 	if r.FinalRecipient == "" {
 		r.FinalRecipient = r.OriginalRecipient
@@ -370,4 +373,18 @@ func isExitStatus(diagnosticType, text string) bool {
 		}
 	}
 	return true
+}
+
+// statusComment returns the comment of a Status field, such as "Over
+// quota" in "Status: 4.2.2 (Over quota)" as Oracle Communications
+// Messaging Server writes it, or "". RFC 3464 fields may carry RFC 822
+// comments; for a report without Diagnostic-Code this one is the only
+// reason given.
+func statusComment(status string) string {
+	start := strings.IndexByte(status, '(')
+	end := strings.LastIndexByte(status, ')')
+	if start < 0 || end < start {
+		return ""
+	}
+	return strings.Join(strings.Fields(status[start+1:end]), " ")
 }
