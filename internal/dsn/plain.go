@@ -443,18 +443,22 @@ func blockText(block, all []string) []string {
 // addressParagraph returns the paragraph that starts block, the line
 // naming a recipient, together with the lines just above it that name no
 // address, such as "reject reason: Mailbox full" over "target mail
-// address: a@b". block must be a subslice of all.
+// address: a@b". block must be a slice of all made without a capacity
+// limit, such as all[i:j].
 func addressParagraph(block, all []string) []string {
 	para := firstParagraph(block)
 	if len(block) == 0 || len(para) == 0 {
 		return para
 	}
 
-	start := len(all) - len(block)
+	// block is all[offset:end] for some end, which leaves it the
+	// capacity of all from offset on.
+	offset := cap(all) - cap(block)
+	start := offset
 	for start > 0 && strings.TrimSpace(all[start-1]) != "" && !strings.Contains(all[start-1], "@") {
 		start--
 	}
-	return all[start : len(all)-len(block)+len(para)]
+	return all[start : offset+len(para)]
 }
 
 // firstParagraph returns the lines of block up to its first blank line
