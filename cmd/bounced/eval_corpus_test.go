@@ -13,17 +13,18 @@ var corpusDir = cmp.Or(os.Getenv("BOUNCED_CORPUS"), "../../../shared/corpus")
 
 // Minimum agreement of `bounced eval` with the corpus labels over every
 // labelled recipient, a little below what the parser and rules reached
-// when the bars were set (recipient 98.74%, status 98.64%, reply code
-// 92.86%, reason 82.77%, hardness 91.18% of 476 rows). Most of the rest
-// are labels that follow the labeller's own conventions, such as
+// when the bars were set: recipient 98.74% (470/476), status 98.64%
+// (362/367 rows whose label is no x.0.9xx refinement), reply code 92.86%
+// (442/476), reason 84.03% (400/476), hardness 91.39% (435/476). Most of
+// the rest are labels that follow the labeller's own conventions, such as
 // "filtered" for any "user unknown" whose SMTP command the bounce does
 // not name.
 var minCorpusAgreement = map[string]float64{
 	"recipient": 0.985,
 	"status":    0.98,
 	"replycode": 0.92,
-	"reason":    0.82,
-	"hardness":  0.90,
+	"reason":    0.83,
+	"hardness":  0.905,
 }
 
 func TestEval_Corpus(t *testing.T) {
