@@ -66,9 +66,9 @@ type evalSuppression struct {
 // evalReport is the outcome of `bounced eval`, printed as text or JSON.
 //
 // Suppression is reported beside the scores, not compared with the
-// labels: a label's hardbounce says whether the failure is permanent,
-// which the hardness score compares, while the default policy also
-// suppresses on complaints, which are not hard bounces.
+// labels. A label's hardbounce states whether the failure is permanent,
+// and the hardness score compares that. The default policy also
+// suppresses on complaints, which are no hard bounces.
 type evalReport struct {
 	Files  int `json:"files"`
 	Errors int `json:"errors"`

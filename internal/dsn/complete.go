@@ -66,10 +66,10 @@ func completeRecipient(r *Recipient, prose *plainBounce, only bool) {
 }
 
 // completeFromReply takes the reply code of the prose's reply for the only
-// recipient of a report, and its enhanced status code where the report
-// gives a generic x.0.0: Sendmail reports a failed local delivery program
-// as "Status: 5.0.0" and "X-Unix; 255", and only its transcript ends with
-// "554 5.3.0 unknown mailer error 255".
+// recipient of a report. Where the report gives a generic x.0.0, it takes
+// the reply's enhanced status code too. Sendmail, for one, reports a
+// failed local delivery program as "Status: 5.0.0" and "X-Unix; 255", and
+// only its transcript ends with "554 5.3.0 unknown mailer error 255".
 func completeFromReply(r *Recipient, reply []string) {
 	if reply == nil {
 		return
@@ -112,11 +112,12 @@ func generatingAddress(rcpt string, text []byte) string {
 
 // proseDiagnostic returns the diagnostic text, reply code and enhanced
 // status code that the prose gives a recipient whose report has no
-// Diagnostic-Code: para, the paragraph naming it, when that quotes a
-// code; else the paragraph of the prose that quotes a reply, when rcpt is
-// the only recipient, as in a Sendmail transcript ("mail.local: unknown
-// user" above "554 ... Service unavailable"); else para, when it says
-// more than the address, as Gmail's "the address couldn't be found".
+// Diagnostic-Code. The first that applies is para, the paragraph naming
+// the recipient, when it quotes a code. Next, when rcpt is the only
+// recipient, comes the paragraph of the prose that quotes a reply, as a
+// Sendmail transcript puts "mail.local: unknown user" above "554 ...
+// Service unavailable". Last comes para when it contains more than the
+// address, as Gmail's "the address couldn't be found".
 func proseDiagnostic(para, rcpt string, prose *plainBounce, only bool) (text string, code int, status string) {
 	if code, status := scanDiagnostic(para); code != 0 || status != "" {
 		return para, code, status
@@ -145,8 +146,7 @@ func laterParagraph(lines []string, at int, rcpt, para string) string {
 
 // isQuotedHeaderField reports whether text starts with a header field of
 // the returned message, as a report that quotes "To: a@b" above its
-// reason does. Such a paragraph names the recipient but says nothing of
-// the failure.
+// reason does. Such a paragraph names the recipient but not the failure.
 func isQuotedHeaderField(text string) bool {
 	lower := asciiLower(text)
 	for _, name := range []string{"to:", "cc:", "from:", "subject:", "date:", "message-id:"} {
