@@ -15,17 +15,17 @@ var corpusDir = cmp.Or(os.Getenv("BOUNCED_CORPUS"), "../../../shared/corpus")
 // labelled recipient. Each is a little below what the parser and rules
 // reached when the bars were set, measured with go test on maildir/bsd:
 // recipient 98.74% (470/476), status 98.64%
-// (362/367 rows whose label is no x.0.9xx refinement), reply code 92.86%
-// (442/476), reason 84.03% (400/476), hardness 91.39% (435/476). Most of
+// (362/367 rows whose label is no x.0.9xx refinement), reply code 94.12%
+// (448/476), reason 84.03% (400/476), hardness 92.44% (440/476). Most of
 // the rest are labels that follow the labeller's own conventions, such as
 // "filtered" for any "user unknown" whose SMTP command the bounce does
 // not name.
 var minCorpusAgreement = map[string]float64{
 	"recipient": 0.985,
 	"status":    0.98,
-	"replycode": 0.92,
+	"replycode": 0.935,
 	"reason":    0.83,
-	"hardness":  0.905,
+	"hardness":  0.92,
 }
 
 func TestEval_Corpus(t *testing.T) {

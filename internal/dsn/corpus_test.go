@@ -199,13 +199,13 @@ func TestParse_CorpusLabels(t *testing.T) {
 // maildir/bsd, plain-text and vendor formats included. Measured with go
 // test on 444 files (476 label rows): recipient 98.7% (470/476), status
 // 99.1% (339/342 rows found whose label is no x.0.9xx refinement), reply
-// code 92.9% (442/476). Two of the recipient misses are label errors: the
+// code 94.1% (448/476). Two of the recipient misses are label errors: the
 // address of lhost-apachejames-01.eml has one zero fewer than the message,
 // and that of arf-11.eml appears nowhere in it.
 const (
 	minAllRecipientAgreement = 0.985
 	minAllStatusAgreement    = 0.985
-	minAllReplyAgreement     = 0.92
+	minAllReplyAgreement     = 0.935
 )
 
 func TestParse_CorpusLabelsAllFormats(t *testing.T) {
