@@ -74,7 +74,7 @@ func completeFromReply(r *Recipient, reply []string) {
 	if reply == nil {
 		return
 	}
-	code, status := scanDiagnostic(joinReplyLines(reply))
+	code, status := scanDiagnostic(joinReplyLines(reply[max(failureLine(reply), 0):]))
 	switch {
 	case status == "" || status == r.SpecificStatus():
 		r.ReplyCode = code
