@@ -126,7 +126,7 @@ func writeExplanation(w io.Writer, in classify.Input, r classify.Result, e class
 		policy = "none"
 	}
 	fmt.Fprintf(w, "  %s\n    verdict:  %s, %s, policy %s, provider %s\n", in.Recipient, r.Reason, hardness, policy, r.Provider)
-	fmt.Fprintf(w, "    input:    status %q, reply %d, remote MTA %q\n    diagnostic: %q\n", in.Status, in.ReplyCode, in.RemoteMTA, in.Diagnostic)
+	fmt.Fprintf(w, "    input:    status %q, reply %d, command %q, remote MTA %q\n    diagnostic: %q\n", in.Status, in.ReplyCode, in.Command, in.RemoteMTA, in.Diagnostic)
 	if e.Rule == "" {
 		fmt.Fprintln(w, "    rule:     none matched")
 		return

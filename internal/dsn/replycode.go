@@ -23,11 +23,16 @@ var (
 	// leadingReplyRE matches a reply code that starts the text.
 	leadingReplyRE = regexp.MustCompile(`^([2-5][0-5][0-9])(?:[\s-]|$)`)
 
+	// sendmailInnerReplyRE matches Sendmail's own code before the address
+	// and the reply it failed on after it, as in "554 <a@b>... 550 Host
+	// unknown".
+	sendmailInnerReplyRE = regexp.MustCompile(`^[2-5][0-5][0-9] <[^<>\s]*>\.\.\. ([2-5][0-5][0-9])(?:[\s,-]|$)`)
+
 	// quotedReplyRE matches a reply code after the phrase that
 	// introduces a remote server's reply: "host mx.example.org said:",
 	// "RCPT TO:<a@b>:", "[192.0.2.1]:", Sendmail's "<a@b>...".
 	quotedReplyRE = regexp.MustCompile(
-		`(?i)(?:[>\]]:|\.\.\.|\b(?:said|reply|response|replied|responded|error)\s*:?)\s*([2-5][0-5][0-9])(?:[\s-]|$)`)
+		`(?i)(?:[>\]]:|\.\.\.|\b(?:said|reply|response|replied|responded|error|error_code|response ?code)\s*:?)\s*([2-5][0-5][0-9])(?:[\s,-]|$)`)
 
 	// enhancedStatusRE matches an enhanced status code on its own.
 	enhancedStatusRE = regexp.MustCompile(
@@ -64,6 +69,9 @@ func findReplyWithStatus(text string) (int, string) {
 func findReplyCode(text string) int {
 	text = strings.TrimSpace(text)
 	if m := leadingReplyRE.FindStringSubmatch(text); m != nil {
+		if inner := sendmailInnerReplyRE.FindStringSubmatch(text); inner != nil {
+			return atoi(inner[1])
+		}
 		return atoi(m[1])
 	}
 	if m := quotedReplyRE.FindStringSubmatch(text); m != nil {
