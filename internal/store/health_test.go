@@ -86,4 +86,3 @@ func withFileSizeLimit(t *testing.T, path string, fn func() error) error {
 	}()
 	return fn()
 }
-
