@@ -36,13 +36,40 @@ func run(args []string, stdout, stderr io.Writer) int {
 		usage(stderr)
 		return 2
 	}
+	code := dispatch(args, stdout, stderr)
+	if code == 2 && helpRequested(args[1:]) {
+		// The command printed its usage because -h asked for it, which is
+		// not a usage error.
+		return 0
+	}
+	return code
+}
 
+// helpRequested reports whether args hold -h, -help or --help before a
+// "--" that ends the flags.
+func helpRequested(args []string) bool {
+	for _, arg := range args {
+		switch arg {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+func dispatch(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "serve":
 		return serve(args[1:], stderr)
 	case "parse":
 		return parseFiles(args[1:], stdout, stderr)
 	case "verp":
+		if helpRequested(args[1:2]) {
+			fmt.Fprintln(stdout, verpUsage)
+			return 0
+		}
 		return verpCommand(args[1:], stdout, stderr)
 	case "rules":
 		return rulesCommand(args[1:], stdout, stderr)
