@@ -95,7 +95,7 @@ func TestCLI_ImportNotAMailbox(t *testing.T) {
 	for path, want := range map[string]string{
 		garbage:                       "neither an mbox",
 		empty:                         "it is empty",
-		filepath.Join(dir, "maildir"): "holds no message",
+		filepath.Join(dir, "maildir"): "contains no message",
 	} {
 		if _, stderr := d.cliErr(t, 1, "import", path); !strings.Contains(stderr, want) {
 			t.Errorf("import %s: stderr %q, want %q", path, stderr, want)

@@ -39,7 +39,7 @@ func importCommand(args []string, stdout, stderr io.Writer) int {
 		imported++
 	}
 	if imported == 0 {
-		return exitCode(stderr, "import", fmt.Errorf("%q holds no message", fs.Arg(0)))
+		return exitCode(stderr, "import", fmt.Errorf("%q contains no message", fs.Arg(0)))
 	}
 	fmt.Fprintf(stderr, "bounced import: imported %d messages\n", imported)
 	return 0

@@ -204,8 +204,9 @@ func forEach(addrs []string, do func(addr string) error) error {
 	return errors.Join(errs...)
 }
 
-// expiryTime returns value, an RFC 3339 time or a duration from now in Go
-// syntax or in whole days ("30d"), as an RFC 3339 time; "" stays "".
+// expiryTime converts the -expires value to an RFC 3339 time. The value is
+// an RFC 3339 time, a Go duration from now ("24h") or whole days ("30d").
+// An empty value stays empty.
 func expiryTime(value string, now time.Time) (string, error) {
 	if value == "" {
 		return "", nil

@@ -117,7 +117,7 @@ func ok(w http.ResponseWriter, _ *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// ready answers 503 with the reason while the store's commits are
+// ready returns 503 with the reason while the store's commits are
 // failing, so that a load balancer or an MTA's health check stops sending
 // mail that would only get 451.
 func (a *api) ready(w http.ResponseWriter, r *http.Request) {

@@ -25,12 +25,12 @@ type Message struct {
 	Raw    []byte
 }
 
-// Open returns the messages at path: the files in new/ and cur/ when path
-// is a Maildir; the messages of path read as an mbox file when its first
-// line that is not blank is a "From " line; else path itself as one
-// message (an .eml file) when that line is a header field. Any other file
-// is an error, because it holds no message. Iteration stops at the first
-// error, which it yields.
+// Open returns the messages at path. A Maildir yields the files in its
+// new/ and cur/. A file whose first line that is not blank is a "From "
+// line is read as an mbox. A file whose first line is a header field is
+// one message, such as an .eml file. Any other file is an error, because
+// it contains no message. Iteration stops at the first error, which it
+// yields.
 func Open(path string) (iter.Seq2[Message, error], error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -50,13 +50,13 @@ func Open(path string) (iter.Seq2[Message, error], error) {
 	case isHeaderField(first):
 		return singleMessage(path), nil
 	case len(first) == 0:
-		return nil, fmt.Errorf("%q holds no message: it is empty", path)
+		return nil, fmt.Errorf("%q contains no message: it is empty", path)
 	}
 	return nil, fmt.Errorf("%q is neither an mbox (its first line is not a \"From \" line) nor a message (its first line is not a header field); first line %.60q", path, first)
 }
 
 // firstLine returns the first line of the file at path that is not blank,
-// without its line ending; of a longer line, the first 4,096 bytes.
+// without its line ending. It returns at most 4,096 bytes of a line.
 func firstLine(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {

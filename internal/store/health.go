@@ -15,8 +15,8 @@ import (
 const FailureWindow = time.Minute
 
 // applyError is an error of one request's apply function, such as a
-// message that does not exist. It says nothing about the file, so it does
-// not count as a failed commit.
+// message that does not exist. It is no fault of the file, so it does not
+// count as a failed commit.
 type applyError struct{ err error }
 
 func (e *applyError) Error() string { return e.err.Error() }
