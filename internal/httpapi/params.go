@@ -70,19 +70,11 @@ func address(field, value string, wildcard bool) (string, error) {
 
 // timeParam returns the RFC 3339 time of query parameter name, or zero.
 func timeParam(r *http.Request, name string) (time.Time, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return t, invalid(name, "invalid %s %q: want an RFC 3339 time such as 2026-12-01T00:00:00Z", name, v)
-	}
-	return t, nil
+	return timeField(name, r.URL.Query().Get(name))
 }
 
-// timeField parses the RFC 3339 time of JSON body field name; "" is
-// zero.
+// timeField parses v, the RFC 3339 time of query parameter or JSON body
+// field name. An empty v is the zero time.
 func timeField(name, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/csv"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -114,32 +113,19 @@ func TestReadyz_FailingCommits(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
 	srv := httptest.NewServer(New(Config{}, st, nil, prometheus.NewRegistry(), log))
 	defer srv.Close()
+	s := &testServer{url: srv.URL}
 
-	status, body := get(t, srv.URL+"/readyz")
+	status, body := s.do(t, "GET", "/readyz", "")
 	if status != http.StatusServiceUnavailable || !strings.Contains(body, "no space left on device") {
 		t.Errorf("/readyz while commits fail: %d %q, want 503 with the reason", status, body)
 	}
-	if status, _ := get(t, srv.URL+"/healthz"); status != http.StatusOK {
+	if status, _ := s.do(t, "GET", "/healthz", ""); status != http.StatusOK {
 		t.Errorf("/healthz while commits fail: %d, want 200", status)
 	}
 	st.err = nil
-	if status, body := get(t, srv.URL+"/readyz"); status != http.StatusOK {
+	if status, body := s.do(t, "GET", "/readyz", ""); status != http.StatusOK {
 		t.Errorf("/readyz after a successful commit: %d %q, want 200", status, body)
 	}
-}
-
-func get(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(body)
 }
 
 // TestOpenAPI_FilterValues checks that the documented filter values are
