@@ -78,14 +78,7 @@ func TestExportSuppressions_FormulaEscaped(t *testing.T) {
 	s := newTestServer(t, "")
 	s.do(t, "PUT", "/api/v1/suppressions/=1+2@example.com", `{"comment":"@SUM(A1)"}`)
 	s.do(t, "PUT", "/api/v1/suppressions/-x@example.com", `{"comment":"+1"}`)
-	status, body := s.do(t, "GET", "/api/v1/suppressions.csv", "")
-	if status != 200 {
-		t.Fatalf("status %d: %s", status, body)
-	}
-	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatalf("parsing CSV: %v", err)
-	}
+	records := s.exportCSV(t)
 	cells := map[string]string{}
 	for _, r := range records[1:] {
 		cells[r[0]] = r[10]
@@ -156,4 +149,18 @@ func TestOpenAPI_FilterValues(t *testing.T) {
 			t.Errorf("reason description does not list %s", reason)
 		}
 	}
+}
+
+// exportCSV fetches and parses the CSV export of every entry.
+func (s *testServer) exportCSV(t *testing.T) [][]string {
+	t.Helper()
+	status, body := s.do(t, "GET", "/api/v1/suppressions.csv", "")
+	if status != 200 {
+		t.Fatalf("status %d: %s", status, body)
+	}
+	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatalf("parsing CSV: %v", err)
+	}
+	return records
 }
