@@ -110,6 +110,11 @@ func serve(args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "bounced serve: unexpected argument %q: serve takes only flags\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
 
 	cfg, err := flags.load(fs)
 	if err != nil {

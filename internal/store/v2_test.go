@@ -67,6 +67,10 @@ func TestOpen_MigratesV1(t *testing.T) {
 	if err != nil || sup.Kind != suppress.KindHard {
 		t.Errorf("suppression = %+v, %v; want kind hard", sup, err)
 	}
+	byRecipient, err := st.EventsByRecipient("a@example.com", 0)
+	if err != nil || len(byRecipient) != 1 {
+		t.Errorf("events of a@example.com = %+v, %v; want the version 1 event once", byRecipient, err)
+	}
 	byDomain, _, err := st.Suppressions(SuppressionFilter{Domain: "example.com"}, "", 0)
 	if err != nil || len(byDomain) != 1 {
 		t.Errorf("suppressions of example.com = %+v, %v; want 1", byDomain, err)
