@@ -22,7 +22,6 @@ import (
 
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/store"
-	"github.com/bounced/bounced/internal/suppress"
 )
 
 // bouncedBin is the binary built once for the tests that run the daemon
@@ -244,7 +243,7 @@ func TestServe_EndToEnd(t *testing.T) {
 			t.Fatalf("sending %s: %v", f.name, err)
 		}
 		for _, ev := range f.events {
-			if suppressesAtOnce(ev) {
+			if wouldSuppress(ev) {
 				hard[store.NormalizeAddress(ev.Recipient)] = true
 			}
 			bounces[bounceSeries(ev)]++
@@ -300,19 +299,6 @@ func TestServe_EndToEnd(t *testing.T) {
 		}
 		d.stop(t)
 	})
-}
-
-// suppressesAtOnce reports whether the default policy suppresses the
-// recipient of ev on this one event. The store does not suppress an empty
-// recipient.
-func suppressesAtOnce(ev store.Event) bool {
-	if ev.Recipient == "" {
-		return false
-	}
-	_, d := suppress.Default().Apply(ev.Recipient, suppress.State{}, suppress.Event{
-		Time: ev.Time, Kind: ev.Kind, Reason: ev.Reason, Hard: ev.Hard, Policy: ev.Policy,
-	})
-	return d.Suppressed
 }
 
 func bounceSeries(ev store.Event) string {
