@@ -109,6 +109,12 @@ const (
 	DefaultCommitTimeout       = 30 * time.Second
 )
 
+// KeepBytesFloor is the least KeepBytes and MinKeepBytes that package
+// config accepts: room for a delivery status report and the headers of the
+// returned message, which a bounce puts before the returned body. Less
+// would cut the report itself and quarantine every bounce.
+const KeepBytesFloor = 64 << 10
+
 func (c Config) withDefaults() Config {
 	if c.Hostname == "" {
 		c.Hostname = "localhost"
