@@ -209,7 +209,7 @@ func Decode(r io.Reader) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return Config{}, err
+		return Config{}, locateSyntaxError(data, err)
 	}
 	return cfg, nil
 }
