@@ -94,7 +94,7 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) (err error) {
 	return nil
 }
 
-// reject counts a rejected command against MaxErrors. Past it, the reply
+// reject counts a rejected recipient against MaxErrors. Past it, the reply
 // becomes 421 and the connection is hung up after it is sent.
 func (s *session) reject(reply *smtp.SMTPError) error {
 	c := connOf(s.conn.Conn())
