@@ -21,10 +21,11 @@ var yamlErrorRE = regexp.MustCompile(`^yaml: (?:line \d+: )?(.*)$`)
 // the line of the problem.
 //
 // NOTE: go.yaml.in/yaml/v3 (v3.0.6, parser.fail in decode.go) reports the
-// line where the enclosing block or flow collection starts, not that of
-// the problem, and counts it from 0 for parser errors, so a problem on
-// line 3 may be reported on line 1 or 2. The problem is on the first line
-// at which a prefix of the file fails with the same problem.
+// line where the enclosing block or flow collection starts, not the line
+// of the problem. It also counts that line from 0 for parser errors, so a
+// problem on line 3 may be reported on line 1 or 2. This function takes
+// the first line at which a prefix of the file fails with the same
+// problem.
 func locateSyntaxError(data []byte, err error) error {
 	var typeErr *yaml.TypeError
 	if errors.As(err, &typeErr) {

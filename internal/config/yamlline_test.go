@@ -19,7 +19,7 @@ func TestDecode_SyntaxErrorLine(t *testing.T) {
 			"yaml: line 4: did not find expected key"},
 		{"sequence item in mapping", "smtp:\n  listen: x\n- a\n",
 			"yaml: line 3: did not find expected key"},
-		// go.yaml.in/yaml/v3 itself says line 1 for these two.
+		// go.yaml.in/yaml/v3 itself reports line 1 for these two.
 		{"indented sequence item in mapping", "smtp:\n  listen: x\n  - a\n",
 			"yaml: line 3: did not find expected key"},
 		{"sequence item indented less", "smtp:\n  domains:\n    - a\n   - b\n",

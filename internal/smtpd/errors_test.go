@@ -12,8 +12,8 @@ var badCommands = []struct{ line, reply string }{
 }
 
 // go-smtp v0.26.0 counts the command lines it rejects itself (errThreshold
-// in conn.go) and closes the session at the fourth, which MaxErrors cannot
-// change; deploy/bounced.example.yml says so.
+// in conn.go) and closes the session at the fourth, whatever MaxErrors is.
+// deploy/bounced.example.yml documents this limit.
 func TestSession_GoSMTPClosesAtFourthBadCommand(t *testing.T) {
 	addr, _ := testServer(t, Config{})
 	s := openSession(t, addr)

@@ -18,8 +18,8 @@ var separators = []struct {
 	{'@', "the bounce domain"},
 }
 
-// Check returns an error that says why prefix, tag, recipient and
-// bounceDomain do not make a VERP address, or nil when they do. The prefix
+// Check returns nil when prefix, tag, recipient and bounceDomain form a
+// VERP address, else an error that names the part at fault and why. The prefix
 // is RFC 5322 atext or '.', without '-', '=', '+' or '@', which separate
 // the parts of the address. The tag has the same characters and may also
 // contain '-'; it may be empty.
