@@ -292,6 +292,7 @@ func TestDeploy_SystemdUnit(t *testing.T) {
 		"NoNewPrivileges=yes",
 		"ProtectSystem=strict",
 		"StateDirectory=bounced",
+		"ReadWritePaths=-/run/bounced",
 	} {
 		if !slices.Contains(strings.Split(unit, "\n"), line) {
 			t.Errorf("unit lacks the line %q", line)

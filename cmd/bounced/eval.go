@@ -125,6 +125,14 @@ func evalCommand(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	if err := checkEvalRates(mins); err != nil {
+		fmt.Fprintf(stderr, "bounced eval: %v\n", err)
+		return 2
+	}
+	if err := checkEvalDir(dir); err != nil {
+		fmt.Fprintf(stderr, "bounced eval: %v\n", err)
+		return 1
+	}
 
 	report, err := runEval(dir, *labelsPath)
 	if err != nil {

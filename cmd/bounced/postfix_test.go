@@ -242,6 +242,13 @@ type postfixInstance struct {
 // warnings come out within seconds.
 func startPostfix(t *testing.T, bin, receiver, bounced string) *postfixInstance {
 	t.Helper()
+	return startPostfixTransport(t, bin, receiver, "smtp:"+nextHop(bounced))
+}
+
+// startPostfixTransport is startPostfix with the Postfix transport to
+// bounced, such as lmtp:inet:127.0.0.1:2424, given whole.
+func startPostfixTransport(t *testing.T, bin, receiver, bouncedTransport string) *postfixInstance {
+	t.Helper()
 	// The Postfix daemons run as the postfix user and must reach the
 	// queue, so the directory cannot be the 0700 one t.TempDir makes.
 	dir, err := os.MkdirTemp("", "bounced-postfix-")
@@ -250,7 +257,7 @@ func startPostfix(t *testing.T, bin, receiver, bounced string) *postfixInstance 
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
 	p := &postfixInstance{bin: bin, dir: dir, smtpAddr: freePort(t)}
-	p.writeConfig(t, receiver, bounced)
+	p.writeConfig(t, receiver, bouncedTransport)
 
 	if out, err := p.command("start"); err != nil {
 		t.Fatalf("postfix start: %v\n%s\n%s", err, out, p.maillog())
@@ -266,7 +273,7 @@ func startPostfix(t *testing.T, bin, receiver, bounced string) *postfixInstance 
 	return p
 }
 
-func (p *postfixInstance) writeConfig(t *testing.T, receiver, bounced string) {
+func (p *postfixInstance) writeConfig(t *testing.T, receiver, bouncedTransport string) {
 	t.Helper()
 	for _, sub := range []string{"conf", "queue", "data"} {
 		if err := os.MkdirAll(filepath.Join(p.dir, sub), 0o755); err != nil {
@@ -287,7 +294,7 @@ func (p *postfixInstance) writeConfig(t *testing.T, receiver, bounced string) {
 	}
 
 	mainCf := fmt.Sprintf(postfixMainCf, p.dir, p.dir, p.dir, p.dir, p.dir,
-		remoteDomain, nextHop(receiver), bounceDomain, nextHop(bounced))
+		remoteDomain, nextHop(receiver), bounceDomain, bouncedTransport)
 	writeFile(t, filepath.Join(p.dir, "conf", "main.cf"), mainCf)
 	writeFile(t, filepath.Join(p.dir, "conf", "master.cf"), fmt.Sprintf(postfixMasterCf, p.smtpAddr))
 }
@@ -308,7 +315,7 @@ inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 mynetworks = 127.0.0.0/8
 smtpd_authorized_verp_clients = 127.0.0.0/8
-transport_maps = inline:{ %s=smtp:%s, %s=smtp:%s }
+transport_maps = inline:{ %s=smtp:%s, %s=%s }
 smtp_dns_support_level = disabled
 smtp_tls_security_level = none
 smtpd_tls_security_level = none
@@ -321,8 +328,8 @@ maximal_backoff_time = 2s
 delay_warning_time = 1s
 `
 
-// postfixMasterCf is master.cf: the services an SMTP relay needs, none
-// chrooted, with the SMTP server on the given address.
+// postfixMasterCf is master.cf: the services an SMTP relay needs and the
+// LMTP client, none chrooted, with the SMTP server on the given address.
 const postfixMasterCf = `%s inet n - n - - smtpd
 pickup    unix  n - n 60 1 pickup
 cleanup   unix  n - n -  0 cleanup
@@ -336,6 +343,7 @@ flush     unix  n - n 1000? 0 flush
 proxymap  unix  - - n -  - proxymap
 smtp      unix  - - n -  - smtp
 relay     unix  - - n -  - smtp
+lmtp      unix  - - n -  - lmtp
 showq     unix  n - n -  - showq
 error     unix  - - n -  - error
 retry     unix  - - n -  - error
@@ -379,6 +387,15 @@ func (p *postfixInstance) maillog() string {
 // its own return path, from+local=domain@domain, and sends each DSN there.
 func (p *postfixInstance) submitVERP(t *testing.T, from string, rcpts []string) {
 	t.Helper()
+	msg := "From: news@example.org\r\nTo: subscribers@example.org\r\nSubject: News\r\n" +
+		"Message-ID: <news-1@example.org>\r\n\r\nThis week's news.\r\n"
+	p.submit(t, "<"+from+"> XVERP", rcpts, []byte(msg))
+}
+
+// submit sends msg through Postfix's SMTP server with mailFrom as the
+// argument of MAIL FROM, such as "<>".
+func (p *postfixInstance) submit(t *testing.T, mailFrom string, rcpts []string, msg []byte) {
+	t.Helper()
 	// master may still be binding its listener when `postfix start`
 	// returns.
 	var conn *textproto.Conn
@@ -402,14 +419,13 @@ func (p *postfixInstance) submitVERP(t *testing.T, from string, rcpts []string) 
 	}
 	step(220, "")
 	step(250, "EHLO sender.test")
-	step(250, "MAIL FROM:<%s> XVERP", from)
+	step(250, "MAIL FROM:%s", mailFrom)
 	for _, rcpt := range rcpts {
 		step(250, "RCPT TO:<%s>", rcpt)
 	}
 	step(354, "DATA")
 	w := conn.DotWriter()
-	fmt.Fprintf(w, "From: news@example.org\r\nTo: subscribers@example.org\r\nSubject: News\r\n"+
-		"Message-ID: <news-1@example.org>\r\n\r\nThis week's news.\r\n")
+	w.Write(msg)
 	w.Close()
 	step(250, "")
 	step(221, "QUIT")

@@ -46,6 +46,11 @@ func newSMTPServer(c config.SMTP, ing smtpd.Ingester, reg prometheus.Registerer,
 	}, ing, log)
 }
 
+// socketMode is the mode of the unix socket: a local MTA connects to it
+// through a group it shares with bounced, and connecting needs write
+// permission, which the umask of the systemd unit (0027) removes.
+const socketMode = 0o660
+
 // listenSMTP listens on a TCP address, or on a unix socket for a path. A
 // socket file left by an earlier run is removed first.
 func listenSMTP(addr string) (net.Listener, error) {
@@ -59,7 +64,16 @@ func listenSMTP(addr string) (net.Listener, error) {
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	return net.Listen("unix", addr)
+
+	l, err := net.Listen("unix", addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.Chmod(addr, socketMode); err != nil {
+		l.Close()
+		return nil, fmt.Errorf("setting the mode of socket %q: %w", addr, err)
+	}
+	return l, nil
 }
 
 // reloadTLS reloads the STARTTLS certificate of srv. A failed reload is

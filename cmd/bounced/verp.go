@@ -60,8 +60,8 @@ func verpEncode(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("verp encode", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	configFile := fs.String("config.file", "", "YAML configuration `file` whose smtp.verp_keys sign")
-	prefix := fs.String("prefix", "bounces", "local part `prefix` before the '+'")
-	tag := fs.String("tag", "", "message or campaign `tag` after the prefix; no '+', '=' or '@'")
+	prefix := fs.String("prefix", "bounces", "local part `prefix` before the tag and the '+'; no '-', '=', '+' or '@'")
+	tag := fs.String("tag", "", "message or campaign `tag` after the prefix and a '-'; no '=', '+' or '@'")
 	domain := fs.String("domain", "", "bounce `domain` after the '@' (required)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -90,13 +90,13 @@ func verpEncode(args []string, stdout, stderr io.Writer) int {
 }
 
 func encodeOne(keys verp.Keys, prefix, tag, rcpt, domain string) (string, error) {
+	if err := verp.Check(prefix, tag, rcpt, domain); err != nil {
+		return "", fmt.Errorf("cannot encode recipient %q: %w", rcpt, err)
+	}
 	if len(keys) > 0 {
 		return keys.Sign(prefix, tag, rcpt, domain)
 	}
-	addr, ok := verp.Encode(prefix, tag, rcpt, domain)
-	if !ok {
-		return "", fmt.Errorf("cannot encode recipient %q with prefix %q and tag %q at %q", rcpt, prefix, tag, domain)
-	}
+	addr, _ := verp.Encode(prefix, tag, rcpt, domain)
 	return addr, nil
 }
 

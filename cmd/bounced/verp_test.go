@@ -47,3 +47,32 @@ func TestVerp_EncodePlainWithoutKey(t *testing.T) {
 		t.Errorf("output = %q, want the plain VERP address", got)
 	}
 }
+
+func TestVerp_EncodeErrorSaysWhy(t *testing.T) {
+	tests := []struct {
+		name string
+		key  string
+		args []string
+		want string
+	}{
+		{"plus in tag", "", []string{"-tag", "a+b"},
+			`bounced verp encode: cannot encode recipient "x@y.z": tag "a+b" contains '+', which starts the encoded recipient in a VERP address` + "\n"},
+		{"dash in prefix", "", []string{"-prefix", "my-pre"},
+			`bounced verp encode: cannot encode recipient "x@y.z": prefix "my-pre" contains '-', which starts the tag in a VERP address` + "\n"},
+		{"dash in prefix signed", "0123456789abcdef", []string{"-prefix", "my-pre"},
+			`bounced verp encode: cannot encode recipient "x@y.z": prefix "my-pre" contains '-', which starts the tag in a VERP address` + "\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(verpKeyEnv, tt.key)
+			args := append([]string{"verp", "encode", "-domain", "b.example.org"}, tt.args...)
+			var stdout, stderr bytes.Buffer
+			if status := run(append(args, "x@y.z"), &stdout, &stderr); status != 1 {
+				t.Errorf("exit status = %d, want 1", status)
+			}
+			if stderr.String() != tt.want {
+				t.Errorf("stderr = %q, want %q", stderr.String(), tt.want)
+			}
+		})
+	}
+}

@@ -124,6 +124,17 @@ func (s SMTP) validate() []error {
 			errs = append(errs, fmt.Errorf("smtp.verp_keys[%d] is %d bytes, want at least %d", i, len(key), verp.MinKeyLen))
 		}
 	}
+	for _, keep := range []struct {
+		name  string
+		value int64
+	}{{"keep_bytes", s.KeepBytes}, {"min_keep_bytes", s.MinKeepBytes}} {
+		if keep.value < smtpd.KeepBytesFloor {
+			errs = append(errs, fmt.Errorf("smtp.%s %d is less than the minimum of %d bytes, room for a report and the returned headers", keep.name, keep.value, smtpd.KeepBytesFloor))
+		}
+	}
+	if s.MinKeepBytes > s.KeepBytes {
+		errs = append(errs, fmt.Errorf("smtp.min_keep_bytes %d is larger than smtp.keep_bytes %d", s.MinKeepBytes, s.KeepBytes))
+	}
 	if s.KeepBytes > s.MaxMessageBytes {
 		errs = append(errs, fmt.Errorf("smtp.keep_bytes %d is larger than smtp.max_message_bytes %d", s.KeepBytes, s.MaxMessageBytes))
 	}
@@ -131,8 +142,7 @@ func (s SMTP) validate() []error {
 		name  string
 		value int64
 	}{
-		{"keep_bytes", s.KeepBytes}, {"max_message_bytes", s.MaxMessageBytes}, {"max_buffered_bytes", s.MaxBufferedBytes},
-		{"min_keep_bytes", s.MinKeepBytes},
+		{"max_message_bytes", s.MaxMessageBytes}, {"max_buffered_bytes", s.MaxBufferedBytes},
 		{"max_line_length", int64(s.MaxLineLength)}, {"max_recipients", int64(s.MaxRecipients)},
 		{"max_connections", int64(s.MaxConnections)}, {"max_connections_per_ip", int64(s.MaxConnectionsPerIP)},
 		{"max_errors", int64(s.MaxErrors)}, {"command_timeout", int64(s.CommandTimeout)}, {"data_timeout", int64(s.DataTimeout)},
@@ -199,7 +209,7 @@ func Decode(r io.Reader) (Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return Config{}, err
+		return Config{}, locateSyntaxError(data, err)
 	}
 	return cfg, nil
 }
@@ -208,20 +218,19 @@ func Decode(r io.Reader) (Config, error) {
 // the daemon on a network without the protection it needs there.
 func (c Config) Validate() error {
 	var errs []error
-	if c.SMTP.Listen == "" {
-		errs = append(errs, errors.New("smtp.listen is empty"))
-	}
-	if c.HTTP.Listen == "" {
-		errs = append(errs, errors.New("http.listen is empty"))
-	}
+	smtpListenErr := checkListen("smtp.listen", c.SMTP.Listen, true)
+	httpListenErr := checkListen("http.listen", c.HTTP.Listen, false)
+	errs = append(errs, smtpListenErr, httpListenErr)
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("data_dir is empty"))
 	}
 	errs = append(errs, c.SMTP.validate()...)
-	if len(c.SMTP.Domains) == 0 && !IsLoopback(c.SMTP.Listen) && !IsUnixSocket(c.SMTP.Listen) {
+	// The loopback rules apply to valid addresses only, so that a typing
+	// error is reported as such.
+	if smtpListenErr == nil && len(c.SMTP.Domains) == 0 && !IsLoopback(c.SMTP.Listen) && !IsUnixSocket(c.SMTP.Listen) {
 		errs = append(errs, fmt.Errorf("smtp.domains is required when smtp.listen %q is not a loopback address", c.SMTP.Listen))
 	}
-	if c.HTTP.Token == "" && !IsLoopback(c.HTTP.Listen) {
+	if httpListenErr == nil && c.HTTP.Token == "" && !IsLoopback(c.HTTP.Listen) {
 		errs = append(errs, fmt.Errorf("http.token is required when http.listen %q is not a loopback address", c.HTTP.Listen))
 	}
 	if c.ShutdownTimeout <= 0 {

@@ -139,6 +139,15 @@ func TestValidate_SMTPSettings(t *testing.T) {
 			"smtp.verp_keys[1] is 5 bytes, want at least 16"},
 		{"keep past ceiling", func(s *SMTP) { s.KeepBytes = s.MaxMessageBytes + 1 },
 			"smtp.keep_bytes 67108865 is larger than smtp.max_message_bytes 67108864"},
+		{"keep_bytes below minimum", func(s *SMTP) { s.KeepBytes, s.MinKeepBytes = 10, 5 },
+			"smtp.keep_bytes 10 is less than the minimum of 65536 bytes, room for a report and the returned headers\n" +
+				"smtp.min_keep_bytes 5 is less than the minimum of 65536 bytes, room for a report and the returned headers"},
+		{"keep_bytes at minimum", func(s *SMTP) { s.KeepBytes, s.MinKeepBytes = 64<<10, 64<<10 }, ""},
+		{"min_keep_bytes past keep_bytes", func(s *SMTP) { s.KeepBytes, s.MinKeepBytes = 64<<10, 128<<10 },
+			"smtp.min_keep_bytes 131072 is larger than smtp.keep_bytes 65536"},
+		{"zero keep_bytes", func(s *SMTP) { s.KeepBytes, s.MinKeepBytes = 0, 64<<10 },
+			"smtp.keep_bytes 0 is less than the minimum of 65536 bytes, room for a report and the returned headers\n" +
+				"smtp.min_keep_bytes 65536 is larger than smtp.keep_bytes 0"},
 		{"zero limit", func(s *SMTP) { s.MaxConnectionsPerIP = 0 },
 			"smtp.max_connections_per_ip must be positive, got 0"},
 		{"negative timeout", func(s *SMTP) { s.DataTimeout = -1 },
@@ -149,7 +158,51 @@ func TestValidate_SMTPSettings(t *testing.T) {
 			cfg := Default()
 			tt.edit(&cfg.SMTP)
 			err := cfg.Validate()
-			if err == nil || err.Error() != tt.want {
+			if tt.want == "" && err != nil {
+				t.Errorf("Validate error = %v, want none", err)
+			}
+			if tt.want != "" && (err == nil || err.Error() != tt.want) {
+				t.Errorf("Validate error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidate_ListenAddress(t *testing.T) {
+	tests := []struct {
+		name string
+		smtp string
+		http string
+		want string
+	}{
+		{"no port", "bogus", "127.0.0.1:8025",
+			`smtp.listen: invalid listen address "bogus": want host:port or the absolute path of a unix socket`},
+		{"http no port", "127.0.0.1:2525", "bogus",
+			`http.listen: invalid listen address "bogus": want host:port`},
+		{"http unix socket", "127.0.0.1:2525", "/run/bounced/http.sock",
+			`http.listen: invalid listen address "/run/bounced/http.sock": want host:port`},
+		{"port out of range", "0.0.0.0:70000", "127.0.0.1:8025",
+			`smtp.listen: invalid listen address "0.0.0.0:70000": port "70000" is not a number from 0 to 65535`},
+		{"service name", ":smtp", "127.0.0.1:8025",
+			`smtp.listen: invalid listen address ":smtp": port "smtp" is not a number from 0 to 65535`},
+		{"empty port", "127.0.0.1:", "127.0.0.1:8025",
+			`smtp.listen: invalid listen address "127.0.0.1:": missing port`},
+		{"bad host", "mx one:25", "127.0.0.1:8025",
+			`smtp.listen: invalid listen address "mx one:25": host "mx one" is neither an IP address nor a host name`},
+		{"both empty", "", "",
+			"smtp.listen is empty\nhttp.listen is empty"},
+		{"host name", "localhost:2525", "[::1]:8025", ""},
+		{"unix socket", "/run/bounced/lmtp.sock", "127.0.0.1:0", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Default()
+			cfg.SMTP.Listen, cfg.HTTP.Listen = tt.smtp, tt.http
+			err := cfg.Validate()
+			if tt.want == "" && err != nil {
+				t.Errorf("Validate error = %v, want none", err)
+			}
+			if tt.want != "" && (err == nil || err.Error() != tt.want) {
 				t.Errorf("Validate error = %v, want %q", err, tt.want)
 			}
 		})

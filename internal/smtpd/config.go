@@ -48,11 +48,12 @@ type Config struct {
 	MaxConnections      int
 	MaxConnectionsPerIP int
 
-	// MaxErrors is the number of rejected commands at which a session
+	// MaxErrors is the number of rejected recipients at which a session
 	// gets 421 4.7.0, in place of the last rejection, and is closed.
 	//
-	// NOTE: go-smtp counts unknown and malformed commands on its own and
-	// closes the connection at the fourth, whatever MaxErrors is.
+	// NOTE: go-smtp v0.26.0 counts the unknown, malformed and empty
+	// command lines it rejects itself, apart from these, and closes the
+	// session at the fourth with 500 5.5.1, whatever MaxErrors is.
 	MaxErrors int
 
 	// CommandTimeout bounds the wait for each command line.
@@ -108,6 +109,12 @@ const (
 	DefaultSessionTimeout      = 30 * time.Minute
 	DefaultCommitTimeout       = 30 * time.Second
 )
+
+// KeepBytesFloor is the least KeepBytes and MinKeepBytes that package
+// config accepts: room for a delivery status report and the headers of the
+// returned message, which a bounce puts before the returned body. Less
+// would cut the report itself and quarantine every bounce.
+const KeepBytesFloor = 64 << 10
 
 func (c Config) withDefaults() Config {
 	if c.Hostname == "" {

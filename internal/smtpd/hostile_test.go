@@ -128,12 +128,34 @@ var hostileCases = []hostileCase{
 		},
 	},
 	{
+		// go-smtp v0.26.0 counts the command lines it rejects itself
+		// (errThreshold in conn.go) and closes the session at the fourth,
+		// whatever MaxErrors is. deploy/bounced.example.yml documents it.
+		name: "bad command lines past go-smtp's limit",
+		run: func(t testing.TB, addr string) {
+			s := openSession(t, addr)
+			s.send("EHLO mta.test")
+			s.expect("250 ")
+			s.sendBadCommands()
+			s.send("XXXX")
+			s.expect("500 5.5.2 ")
+			if got, want := s.reply(), "500 5.5.1 Too many errors. Quiting now"; got != want {
+				t.Errorf("reply after the fourth bad command = %q, want %q", got, want)
+			}
+			s.expectClosed()
+		},
+	},
+	{
 		name: "rejected recipients past MaxErrors",
 		cfg:  Config{Domains: []string{"bounces.example.org"}, MaxErrors: 3},
 		run: func(t testing.TB, addr string) {
 			s := openSession(t, addr)
 			s.send("EHLO mta.test")
 			s.expect("250 ")
+			// MaxErrors counts rejected recipients only, and go-smtp's own
+			// count of bad command lines does not include them, so neither
+			// limit brings the other forward.
+			s.sendBadCommands()
 			s.send("MAIL FROM:<>")
 			s.expect("250 ")
 			for range 2 {
@@ -214,6 +236,21 @@ var hostileCases = []hostileCase{
 			sendMessage(t, addr, io.MultiReader(strings.NewReader(head), body), "250 2.0.0 Stored as ")
 		},
 	},
+}
+
+// sendBadCommands sends three command lines that go-smtp rejects itself,
+// an unknown command, a malformed line and an empty line, and checks the
+// reply to each.
+func (s *rawSession) sendBadCommands() {
+	s.t.Helper()
+	for _, c := range []struct{ line, reply string }{
+		{"XXXX", "500 5.5.2 "},
+		{"BOGUS", "501 5.5.2 "},
+		{"", "500 5.5.2 "},
+	} {
+		s.send(c.line)
+		s.expect(c.reply)
+	}
 }
 
 func TestHostileSessions(t *testing.T) {

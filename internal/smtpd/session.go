@@ -94,7 +94,7 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) (err error) {
 	return nil
 }
 
-// reject counts a rejected command against MaxErrors. Past it, the reply
+// reject counts a rejected recipient against MaxErrors. Past it, the reply
 // becomes 421 and the connection is hung up after it is sent.
 func (s *session) reject(reply *smtp.SMTPError) error {
 	c := connOf(s.conn.Conn())
@@ -138,20 +138,24 @@ func storedReply(receipt ingest.Receipt) error {
 	}
 }
 
-// LMTPData reads the message once and stores it once per recipient, each
-// with its own envelope, so that each recipient gets the reply of its own
-// commit and its own VERP signature decides its trust.
+// LMTPData reads the message once and stores it once for the whole
+// envelope, as Data does, and gives every recipient the reply of that one
+// commit. Storing a copy per recipient would count one bounce several
+// times towards a soft-bounce threshold. A message to several recipients
+// is suspected and its events untrusted, as over SMTP.
 func (s *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
 	msg, err := s.receive(r)
 	if err != nil {
 		return err
 	}
 	defer s.release(msg)
+
+	receipt, err := s.store(msg, s.rcpt)
+	if err == nil {
+		err = storedReply(receipt)
+	}
+	// go-smtp wants one status per RCPT command, duplicates included.
 	for _, rcpt := range s.rcpt {
-		receipt, err := s.store(msg, []string{rcpt})
-		if err == nil {
-			err = storedReply(receipt)
-		}
 		s.server.metrics.countReply(err)
 		status.SetStatus(rcpt, err)
 	}

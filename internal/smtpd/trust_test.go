@@ -2,9 +2,11 @@ package smtpd
 
 import (
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 
@@ -79,11 +81,37 @@ func TestData_SignedVERPTrust(t *testing.T) {
 	}
 }
 
-func TestLMTPData_ReplyPerRecipient(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "lmtp.sock")
-	_, addr, st := startServer(t, Config{LMTP: true, VERPKeys: testKeys}, t.TempDir(), "unix", sock)
+// TestLMTPData_StoresOnce sends one bounce for dave (5.1.1) and erin
+// (5.2.2, mailbox full) to three LMTP recipients. Stored once per
+// recipient, it would give erin three soft bounces, enough to suppress her.
+func TestLMTPData_StoresOnce(t *testing.T) {
+	raw, err := os.ReadFile("testdata/two-recipients.eml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcpts := []string{"a@bounces.example.org", "c@bounces.example.org", "d@bounces.example.org"}
+	for _, network := range []string{"tcp", "unix"} {
+		t.Run(network, func(t *testing.T) {
+			addr := "127.0.0.1:0"
+			if network == "unix" {
+				addr = filepath.Join(t.TempDir(), "lmtp.sock")
+			}
+			_, addr, st := startServer(t, Config{LMTP: true}, t.TempDir(), network, addr)
 
-	conn, err := net.Dial("unix", addr)
+			responses := sendLMTP(t, network, addr, rcpts, raw)
+			checkOneStoredMessage(t, st, rcpts, responses)
+			for _, address := range []string{"dave@example.com", "erin@example.com"} {
+				checkOneUntrustedEvent(t, st, address)
+			}
+		})
+	}
+}
+
+// sendLMTP sends raw from the null sender to rcpts over LMTP and returns
+// the reply for each recipient.
+func sendLMTP(t *testing.T, network, addr string, rcpts []string, raw []byte) map[string]*smtp.DataResponse {
+	t.Helper()
+	conn, err := net.Dial(network, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +123,6 @@ func TestLMTPData_ReplyPerRecipient(t *testing.T) {
 	if err := c.Mail("", nil); err != nil {
 		t.Fatal(err)
 	}
-	rcpts := []string{signedAlice(t), "bounces+alice=example.com@bounces.example.org"}
 	for _, rcpt := range rcpts {
 		if err := c.Rcpt(rcpt, nil); err != nil {
 			t.Fatalf("RCPT TO:<%s>: %v", rcpt, err)
@@ -105,30 +132,57 @@ func TestLMTPData_ReplyPerRecipient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Write([]byte(aliceBounce))
+	if _, err := w.Write(raw); err != nil {
+		t.Fatal(err)
+	}
 	responses, err := w.CloseWithLMTPResponse()
 	if err != nil {
 		t.Fatalf("LMTP data: %v", err)
 	}
+	return responses
+}
 
-	seen := map[string]bool{}
+// checkOneStoredMessage checks that every recipient got a 250 naming the
+// same message and that the store holds that one message.
+func checkOneStoredMessage(t *testing.T, st *store.Store, rcpts []string, responses map[string]*smtp.DataResponse) {
+	t.Helper()
+	ids := map[string]bool{}
 	for _, rcpt := range rcpts {
 		resp := responses[rcpt]
-		want := "2.0.0 <" + rcpt + "> Stored as "
-		if resp == nil || !strings.HasPrefix(resp.StatusText, want) {
-			t.Fatalf("reply for %s = %+v, want %q and an id", rcpt, resp, want)
+		prefix := "2.0.0 <" + rcpt + "> Stored as "
+		if resp == nil || !strings.HasPrefix(resp.StatusText, prefix) {
+			t.Fatalf("reply for %s = %+v, want 250 %q and an id", rcpt, resp, prefix)
 		}
-		seen[resp.StatusText] = true
+		ids[strings.TrimPrefix(resp.StatusText, prefix)] = true
 	}
-	if len(seen) != 2 {
-		t.Errorf("replies %v: want a message id per recipient", seen)
+	if len(ids) != 1 {
+		t.Errorf("message ids in the replies = %v, want one", ids)
 	}
 
-	events, suppressed := aliceEvents(t, st)
-	if len(events) != 2 || events[0].Untrusted || !events[1].Untrusted {
-		t.Errorf("events = %+v, want a trusted one, then an untrusted one", events)
+	msgs, _, err := st.Messages(time.Time{}, 0, 100)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !suppressed {
-		t.Error("alice@example.com not suppressed by the bounce to her signed address")
+	if len(msgs) != 1 {
+		t.Errorf("stored messages = %d, want 1", len(msgs))
+	}
+}
+
+// checkOneUntrustedEvent checks that address has one event, untrusted
+// because the envelope had several recipients, and is not suppressed.
+func checkOneUntrustedEvent(t *testing.T, st *store.Store, address string) {
+	t.Helper()
+	events, err := st.EventsByRecipient(address, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 {
+		t.Fatalf("events of %s = %d, want 1", address, len(events))
+	}
+	if !events[0].Untrusted {
+		t.Errorf("event of %s trusted, want untrusted for a message to three recipients", address)
+	}
+	if s, err := st.Suppression(address); err == nil {
+		t.Errorf("%s suppressed (%+v), want not", address, s)
 	}
 }

@@ -43,16 +43,15 @@ func NewKeys(secrets []string) (Keys, error) {
 }
 
 // Sign returns the signed VERP address of recipient, signed with the first
-// key.
+// key. It fails with ErrNoKeys, or with the error of Check.
 func (k Keys) Sign(prefix, tag, recipient, bounceDomain string) (string, error) {
 	if len(k) == 0 {
 		return "", ErrNoKeys
 	}
-	addr, ok := encode(prefix, tag, signature(k[0], recipient), recipient, bounceDomain)
-	if !ok {
-		return "", fmt.Errorf("verp: cannot encode recipient %q with prefix %q and tag %q at %q", recipient, prefix, tag, bounceDomain)
+	if err := Check(prefix, tag, recipient, bounceDomain); err != nil {
+		return "", err
 	}
-	return addr, nil
+	return encode(prefix, tag, signature(k[0], recipient), recipient, bounceDomain), nil
 }
 
 // Verify reports whether a carries a signature of its recipient made with

@@ -51,21 +51,18 @@ func Decode(addr string) (Address, bool) {
 }
 
 // Encode returns the plain VERP address of recipient under prefix and tag
-// (tag may be empty) at bounceDomain. It reports false when recipient has
-// no '@' or prefix or tag contain a separator of the format.
+// (tag may be empty) at bounceDomain. It reports false when Check returns
+// an error for them, which says why.
 func Encode(prefix, tag, recipient, bounceDomain string) (string, bool) {
-	return encode(prefix, tag, "", recipient, bounceDomain)
+	if Check(prefix, tag, recipient, bounceDomain) != nil {
+		return "", false
+	}
+	return encode(prefix, tag, "", recipient, bounceDomain), true
 }
 
-func encode(prefix, tag, signature, recipient, bounceDomain string) (string, bool) {
-	user, domain, ok := cutLast(recipient, "@")
-	if !ok || user == "" || domain == "" || prefix == "" || bounceDomain == "" {
-		return "", false
-	}
-	if strings.ContainsAny(prefix, "-+=@") || strings.ContainsAny(tag, "+=@") || strings.ContainsAny(domain, "=+") {
-		return "", false
-	}
-
+// encode builds the address of parts that Check accepted.
+func encode(prefix, tag, signature, recipient, bounceDomain string) string {
+	user, domain, _ := cutLast(recipient, "@")
 	var b strings.Builder
 	b.WriteString(prefix)
 	if tag != "" {
@@ -75,7 +72,7 @@ func encode(prefix, tag, signature, recipient, bounceDomain string) (string, boo
 		b.WriteString("=" + signature)
 	}
 	b.WriteString("+" + user + "=" + domain + "@" + bounceDomain)
-	return b.String(), true
+	return b.String()
 }
 
 func cutLast(s, sep string) (before, after string, found bool) {

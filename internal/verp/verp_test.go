@@ -69,19 +69,48 @@ func TestEncode_Rejects(t *testing.T) {
 	tests := []struct {
 		name                   string
 		prefix, tag, recipient string
+		domain                 string
+		want                   string
 	}{
-		{"no at", "bounces", "", "alice"},
-		{"dash in prefix", "my-bounces", "", "alice@example.com"},
-		{"plus in tag", "bounces", "a+b", "alice@example.com"},
-		{"equals in tag", "bounces", "a=b", "alice@example.com"},
-		{"empty prefix", "", "", "alice@example.com"},
+		{"no at", "bounces", "", "alice", "b.example.org",
+			`recipient "alice" is not an address of the form local-part@domain`},
+		{"empty local part", "bounces", "", "@example.com", "b.example.org",
+			`recipient "@example.com" is not an address of the form local-part@domain`},
+		{"equals in recipient domain", "bounces", "", "alice@ex=ample.com", "b.example.org",
+			`recipient domain "ex=ample.com" contains '=' or '+', which no domain name has`},
+		{"empty bounce domain", "bounces", "", "alice@example.com", "",
+			"bounce domain is empty"},
+		{"empty prefix", "", "", "alice@example.com", "b.example.org",
+			"prefix is empty"},
+		{"dash in prefix", "my-bounces", "", "alice@example.com", "b.example.org",
+			`prefix "my-bounces" contains '-', which starts the tag in a VERP address`},
+		{"at sign in prefix", "a@b", "", "alice@example.com", "b.example.org",
+			`prefix "a@b" contains '@', which starts the bounce domain in a VERP address`},
+		{"space in prefix", "my bounces", "", "alice@example.com", "b.example.org",
+			`prefix "my bounces" contains ' ', which is not allowed in the local part of an address`},
+		{"plus in tag", "bounces", "a+b", "alice@example.com", "b.example.org",
+			`tag "a+b" contains '+', which starts the encoded recipient in a VERP address`},
+		{"equals in tag", "bounces", "a=b", "alice@example.com", "b.example.org",
+			`tag "a=b" contains '=', which starts the signature in a VERP address`},
+		{"quote in tag", "bounces", `a"b`, "alice@example.com", "b.example.org",
+			`tag "a\"b" contains '"', which is not allowed in the local part of an address`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got, ok := Encode(tt.prefix, tt.tag, tt.recipient, "b.example.org"); ok {
+			if got, ok := Encode(tt.prefix, tt.tag, tt.recipient, tt.domain); ok {
 				t.Errorf("Encode(%q, %q, %q) = %q, want failure", tt.prefix, tt.tag, tt.recipient, got)
 			}
+			err := Check(tt.prefix, tt.tag, tt.recipient, tt.domain)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Check error = %v, want %q", err, tt.want)
+			}
 		})
+	}
+}
+
+func TestCheck_AcceptsAtextTag(t *testing.T) {
+	if err := Check("bounces.v2", "c-42_x.y", "alice@example.com", "b.example.org"); err != nil {
+		t.Errorf("Check: %v", err)
 	}
 }
 
