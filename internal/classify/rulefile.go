@@ -1,6 +1,8 @@
 package classify
 
 import (
+	"github.com/bounced/bounced/internal/yamlerr"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -9,8 +11,6 @@ import (
 	"slices"
 	"strings"
 
-	goyaml "github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -209,19 +209,13 @@ func ruleLines(data []byte) ([]int, error) {
 }
 
 // syntaxError returns the YAML syntax error err of data as a RuleError at
-// the line of the problem. yaml.v3 (v3.0.6, parser.fail in decode.go)
-// reports the line where the enclosing block starts, counted from 0, so a
-// misindented key on line 4 of a rule shows as line 1. The parser of
-// github.com/goccy/go-yaml reports the token where it stopped.
+// the line of the problem, which yaml.v3 itself gets wrong.
 func syntaxError(name string, data []byte, err error) error {
-	_, located := parser.ParseBytes(data, 0)
-	var yamlErr goyaml.Error
-	if !errors.As(located, &yamlErr) || yamlErr.GetToken() == nil {
-		// The parsers disagree, so keep yaml.v3's own message.
+	line, problem, ok := yamlerr.Locate(data, err)
+	if !ok {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	problem := fmt.Errorf("invalid YAML: %s", yamlErr.GetMessage())
-	return &RuleError{File: name, Line: yamlErr.GetToken().Position.Line, Err: problem}
+	return &RuleError{File: name, Line: line, Err: fmt.Errorf("invalid YAML: %s", problem)}
 }
 
 // typeErrors converts the messages of a YAML type error, such as an
