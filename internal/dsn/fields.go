@@ -1,7 +1,6 @@
 package dsn
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"net/mail"
@@ -30,7 +29,8 @@ func (p *parser) readDeliveryStatus(body io.Reader) {
 // readHeaderBlocks splits data into its header blocks after repairing the
 // lines textproto.ReadHeader would reject.
 func readHeaderBlocks(data []byte) []textproto.Header {
-	br := bufio.NewReader(bytes.NewReader(repairHeaderBlocks(data)))
+	br := getReader(bytes.NewReader(repairHeaderBlocks(data)))
+	defer putReader(br)
 
 	var blocks []textproto.Header
 	for len(blocks) <= MaxRecipients {
@@ -312,7 +312,11 @@ func parseDate(value string) time.Time {
 		return time.Time{}
 	}
 
-	t, err := mail.ParseDate(strings.TrimSpace(removeComments(value)))
+	value = strings.TrimSpace(removeComments(value))
+	if t, ok := parseCommonDate(value); ok {
+		return t
+	}
+	t, err := mail.ParseDate(value)
 	if err != nil {
 		return time.Time{}
 	}

@@ -89,7 +89,8 @@ func isSelected(name []byte, extra []string) bool {
 // section, skipping blank lines before it, as text/rfc822-headers parts
 // often have. It reads at most maxHeaderBytes.
 func readHeaderSection(body io.Reader) ([]byte, error) {
-	br := bufio.NewReader(io.LimitReader(body, maxHeaderBytes))
+	br := getReader(io.LimitReader(body, maxHeaderBytes))
+	defer putReader(br)
 
 	var section []byte
 	seenField := false
