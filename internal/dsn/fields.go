@@ -16,7 +16,7 @@ import (
 // section 2.1): header blocks separated by blank lines, the first about
 // the message and each further one about a recipient.
 func (p *parser) readDeliveryStatus(body io.Reader) {
-	data, err := io.ReadAll(io.LimitReader(body, maxPartBytes))
+	data, err := p.readBody(body, maxPartBytes)
 	if err != nil {
 		p.warnf("read delivery-status part: %v", err)
 	}

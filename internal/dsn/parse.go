@@ -9,6 +9,7 @@ import (
 
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // registers the charsets for decoding text parts
+	"github.com/emersion/go-message/textproto"
 )
 
 // Limits that bound the work and memory of one Parse call.
@@ -134,6 +135,9 @@ type parser struct {
 	// kind, when set by a plain-text format, overrides the kind the
 	// recipients' Actions give.
 	kind Kind
+
+	// buffers are the pooled buffers that release returns.
+	buffers []*[]byte
 }
 
 func parse(raw []byte) (*Report, error) {
@@ -147,13 +151,13 @@ func parseOptions(raw []byte, opts Options) (*Report, error) {
 		return nil, errEmpty
 	}
 
-	readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
-	root, err := message.ReadWithOptions(bytes.NewReader(data), readOpts)
+	root, err := readRoot(data)
 	if err != nil && !isSoftError(err) {
 		return nil, fmt.Errorf("dsn: read message header: %w", err)
 	}
 
 	p := &parser{report: &Report{Kind: KindNotBounce, Truncated: truncated}, opts: opts}
+	defer p.release()
 	p.warn(err)
 	mediaType, _, _ := root.Header.ContentType()
 	p.walk(root, 0)
@@ -170,6 +174,38 @@ func parseOptions(raw []byte, opts Options) (*Report, error) {
 	p.decideKind(root.Header, summary)
 
 	return p.report, nil
+}
+
+// readRoot reads the top-level header of data and returns the entity
+// that message.ReadWithOptions would. A header that ends well within
+// maxHeaderBytes is read from its own bytes through a pooled reader,
+// sparing the 4 KiB buffer that ReadWithOptions allocates.
+func readRoot(data []byte) (*message.Entity, error) {
+	end := headerEnd(data)
+	if end > maxHeaderBytes/2 {
+		readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
+		return message.ReadWithOptions(bytes.NewReader(data), readOpts)
+	}
+
+	br := getReader(bytes.NewReader(data[:end]))
+	h, err := textproto.ReadHeader(br)
+	putReader(br)
+	if err != nil {
+		return nil, err
+	}
+	return message.New(message.Header{Header: h}, bytes.NewReader(data[end:]))
+}
+
+// headerEnd returns the offset of the body in data: just after the
+// first blank line, or len(data) when there is none. Lines end in LF.
+func headerEnd(data []byte) int {
+	if len(data) > 0 && data[0] == '\n' {
+		return 1
+	}
+	if i := bytes.Index(data, []byte("\n\n")); i >= 0 {
+		return i + 2
+	}
+	return len(data)
 }
 
 // skipMboxFromLine drops the "From sender date" line that mbox files and

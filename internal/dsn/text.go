@@ -19,7 +19,7 @@ func (p *parser) readText(mediaType string, body io.Reader) {
 		return
 	}
 
-	data, err := io.ReadAll(io.LimitReader(body, maxTextBytes))
+	data, err := p.readBody(body, maxTextBytes)
 	if err != nil {
 		p.warnf("read %s part: %v", mediaType, err)
 	}
