@@ -29,10 +29,10 @@ func (p *parser) readDeliveryStatus(body io.Reader) {
 // readHeaderBlocks splits data into its header blocks after repairing the
 // lines textproto.ReadHeader would reject.
 func readHeaderBlocks(data []byte) []textproto.Header {
-	br := getReader(bytes.NewReader(repairHeaderBlocks(data)))
+	blocks, rest := readHeaderBlocksFast(repairHeaderBlocks(data))
+	br := getReader(bytes.NewReader(rest))
 	defer putReader(br)
 
-	var blocks []textproto.Header
 	for len(blocks) <= MaxRecipients {
 		if _, err := br.Peek(1); err != nil {
 			break

@@ -176,15 +176,20 @@ func parseOptions(raw []byte, opts Options) (*Report, error) {
 	return p.report, nil
 }
 
-// readRoot reads the top-level header of data and returns the entity
-// that message.ReadWithOptions would. A header that ends well within
-// maxHeaderBytes is read from its own bytes through a pooled reader,
-// sparing the 4 KiB buffer that ReadWithOptions allocates.
+// readRoot reads the top-level header of data, whose lines end in LF,
+// and returns the entity that message.ReadWithOptions would. A header
+// that ends well within maxHeaderBytes is read by readHeaderFast, or when
+// that declines, through a pooled reader, sparing the 4 KiB buffer that
+// ReadWithOptions allocates.
 func readRoot(data []byte) (*message.Entity, error) {
 	end := headerEnd(data)
 	if end > maxHeaderBytes/2 {
 		readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
 		return message.ReadWithOptions(bytes.NewReader(data), readOpts)
+	}
+
+	if h, n, ok := readHeaderFast(data[:end]); ok && n == end {
+		return message.New(message.Header{Header: h}, bytes.NewReader(data[end:]))
 	}
 
 	br := getReader(bytes.NewReader(data[:end]))
