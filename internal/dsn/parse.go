@@ -104,7 +104,7 @@ func ParseWithOptions(raw []byte, opts Options) (report *Report, err error) {
 		}
 	}()
 
-	return parseOptions(raw, opts)
+	return parseOptions(raw, opts, true)
 }
 
 // parser holds the state of one Parse call.
@@ -141,17 +141,19 @@ type parser struct {
 }
 
 func parse(raw []byte) (*Report, error) {
-	return parseOptions(raw, Options{})
+	return parseOptions(raw, Options{}, true)
 }
 
-func parseOptions(raw []byte, opts Options) (*Report, error) {
+// parseOptions parses raw. fastWalk false makes it walk every multipart
+// with go-message, so that tests can compare the two walks.
+func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 	data, truncated := normalizeLineEndings(raw, MaxInputBytes)
 	data = skipMboxFromLine(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errEmpty
 	}
 
-	root, err := readRoot(data)
+	root, body, err := readRoot(data)
 	if err != nil && !isSoftError(err) {
 		return nil, fmt.Errorf("dsn: read message header: %w", err)
 	}
@@ -160,7 +162,9 @@ func parseOptions(raw []byte, opts Options) (*Report, error) {
 	defer p.release()
 	p.warn(err)
 	mediaType, _, _ := root.Header.ContentType()
-	p.walk(root, 0)
+	if body == nil || !fastWalk || !p.walkFast(root, body) {
+		p.walk(root, 0)
+	}
 	if mediaType == "multipart/report" && len(p.report.Recipients) == 0 && !p.complaint {
 		p.readEmbeddedStatus(data)
 	}
@@ -177,28 +181,30 @@ func parseOptions(raw []byte, opts Options) (*Report, error) {
 }
 
 // readRoot reads the top-level header of data, whose lines end in LF,
-// and returns the entity that message.ReadWithOptions would. A header
+// and returns the entity that message.ReadWithOptions would, and the raw
+// body after the header, nil when that is not at hand. A header
 // that ends well within maxHeaderBytes is read by readHeaderFast, or when
 // that declines, through a pooled reader, sparing the 4 KiB buffer that
 // ReadWithOptions allocates.
-func readRoot(data []byte) (*message.Entity, error) {
+func readRoot(data []byte) (root *message.Entity, body []byte, err error) {
 	end := headerEnd(data)
 	if end > maxHeaderBytes/2 {
 		readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
-		return message.ReadWithOptions(bytes.NewReader(data), readOpts)
+		root, err = message.ReadWithOptions(bytes.NewReader(data), readOpts)
+		return root, nil, err
 	}
 
-	if h, n, ok := readHeaderFast(data[:end]); ok && n == end {
-		return message.New(message.Header{Header: h}, bytes.NewReader(data[end:]))
+	h, n, ok := readHeaderFast(data[:end])
+	if !ok || n != end {
+		br := getReader(bytes.NewReader(data[:end]))
+		h, err = textproto.ReadHeader(br)
+		putReader(br)
+		if err != nil {
+			return nil, nil, err
+		}
 	}
-
-	br := getReader(bytes.NewReader(data[:end]))
-	h, err := textproto.ReadHeader(br)
-	putReader(br)
-	if err != nil {
-		return nil, err
-	}
-	return message.New(message.Header{Header: h}, bytes.NewReader(data[end:]))
+	root, err = message.New(message.Header{Header: h}, bytes.NewReader(data[end:]))
+	return root, data[end:], err
 }
 
 // headerEnd returns the offset of the body in data: just after the
