@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"bytes"
+	"strings"
 
 	"github.com/emersion/go-message/textproto"
 )
@@ -29,7 +30,7 @@ func readHeaderFast(data []byte) (h textproto.Header, n int, ok bool) {
 		return h, 0, false
 	}
 
-	var fields []headerField
+	fields := make([]headerField, 0, 32) // on the stack for most headers
 	pos := 0
 	for pos < len(data) {
 		line, next := lineAt(data, pos)
@@ -81,18 +82,30 @@ func unfold(data, first []byte, next *int) string {
 		return string(first)
 	}
 
-	value := append([]byte(nil), first...)
+	var value strings.Builder
+	value.Grow(len(first) + foldedLength(data, *next))
+	value.Write(first)
 	for *next < len(data) && (data[*next] == ' ' || data[*next] == '\t') {
 		var line []byte
 		line, *next = lineAt(data, *next)
 		if line = trimBlanks(line); len(line) > 0 {
-			if len(value) > 0 {
-				value = append(value, ' ')
+			if value.Len() > 0 {
+				value.WriteByte(' ')
 			}
-			value = append(value, line...)
+			value.Write(line)
 		}
 	}
-	return string(value)
+	return value.String()
+}
+
+// foldedLength returns the length of the continuation lines at
+// data[pos:], an upper bound on what they add to a field's value.
+func foldedLength(data []byte, pos int) int {
+	start := pos
+	for pos < len(data) && (data[pos] == ' ' || data[pos] == '\t') {
+		_, pos = lineAt(data, pos)
+	}
+	return pos - start
 }
 
 // trimBlanks removes leading and trailing spaces and tabs.

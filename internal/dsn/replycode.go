@@ -48,10 +48,24 @@ func findReplyCode(text string) int {
 	if isReplyCodeStart(text, 0) && (len(text) == 3 || isSpace(text[3]) || text[3] == '-') {
 		return atoi(text[:3])
 	}
+	if !hasReplyCodeWord(text) {
+		return 0 // spares quotedReplyRE, which needs such a code
+	}
 	if m := quotedReplyRE.FindStringSubmatch(text); m != nil {
 		return atoi(m[1])
 	}
 	return 0
+}
+
+// hasReplyCodeWord reports whether text holds a reply code followed by
+// white space, a hyphen or the end of text, anywhere.
+func hasReplyCodeWord(text string) bool {
+	for i := 0; i+2 < len(text); i++ {
+		if isReplyCodeStart(text, i) && (i+3 == len(text) || isSpace(text[i+3]) || text[i+3] == '-') {
+			return true
+		}
+	}
+	return false
 }
 
 // findEnhancedStatus returns the first enhanced status code standing on

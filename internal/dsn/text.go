@@ -134,7 +134,7 @@ func quotedOriginalHeader(original []byte) []byte {
 	for len(original) > 0 {
 		line, rest, _ := bytes.Cut(original, []byte{'\n'})
 		if isFieldLine(bytes.TrimRight(line, " \t")) && !bytes.HasPrefix(line, []byte(" ")) {
-			section, _ := readHeaderSection(bytes.NewReader(original))
+			section, _ := readHeaderSection(nil, bytes.NewReader(original))
 			return section
 		}
 		original = rest

@@ -16,8 +16,9 @@ const maxDelimiterLine = 4000
 // plannedPart is one entity below the top level that walkFast found: its
 // header and its raw body, before any transfer decoding.
 type plannedPart struct {
-	header textproto.Header
-	body   []byte
+	header    textproto.Header
+	body      []byte
+	mediaType string // as message.Header.ContentType returns it
 }
 
 // walkFast visits the parts of a well-formed multipart message as walk
@@ -46,9 +47,8 @@ func (p *parser) walkFast(root *message.Entity, body []byte) bool {
 		p.warn(err)
 		p.parts++
 
-		mediaType, _, _ := e.Header.ContentType()
-		if !strings.HasPrefix(mediaType, "multipart/") {
-			p.readPart(mediaType, e.Body)
+		if !strings.HasPrefix(part.mediaType, "multipart/") {
+			p.readPart(part.mediaType, e.Body)
 		}
 	}
 	return true
@@ -76,8 +76,12 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 		if !ok {
 			return false
 		}
+		h := message.Header{Header: part.header}
+		mediaType, params, err := h.ContentType()
+		part.mediaType = mediaType
 		*plan = append(*plan, part)
-		if !planNested(part, depth, plan) {
+		if strings.HasPrefix(mediaType, "multipart/") &&
+			(err != nil || !planMultipart(part.body, params["boundary"], depth+1, plan)) {
 			return false
 		}
 
@@ -88,19 +92,6 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 		}
 	}
 	return false
-}
-
-// planNested plans the parts of part when it is itself a multipart.
-func planNested(part plannedPart, depth int, plan *[]plannedPart) bool {
-	h := message.Header{Header: part.header}
-	mediaType, params, err := h.ContentType()
-	if !strings.HasPrefix(mediaType, "multipart/") {
-		return true
-	}
-	if err != nil {
-		return false
-	}
-	return planMultipart(part.body, params["boundary"], depth+1, plan)
 }
 
 // isPlainBoundary reports whether boundary is non-empty and has only the
