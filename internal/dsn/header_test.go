@@ -3,7 +3,6 @@ package dsn
 import (
 	"bufio"
 	"bytes"
-	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -70,13 +69,8 @@ func TestReadHeaderFast_SameAsReadHeader(t *testing.T) {
 
 	// Random sections over the bytes that matter to the syntax.
 	pieces := []string{"From", "to", "X-A", ":", " ", "\t", "\n", "\n", "v", "a@b", "-", "\xc3"}
-	rng := rand.New(rand.NewPCG(5, 6))
-	for range 100000 {
-		var b []byte
-		for range rng.IntN(20) {
-			b = append(b, pieces[rng.IntN(len(pieces))]...)
-		}
-		checkHeaderFast(t, b)
+	for _, text := range randomTexts(5, 100000, 20, pieces) {
+		checkHeaderFast(t, []byte(text))
 	}
 }
 

@@ -1,9 +1,6 @@
 package dsn
 
-import (
-	"math/rand/v2"
-	"testing"
-)
+import "testing"
 
 // checkRemoteHost compares scanRemoteHost with remoteHostRE on one text.
 func checkRemoteHost(t *testing.T, text string) {
@@ -44,13 +41,8 @@ func TestScanRemoteHost_SameAsRegexp(t *testing.T) {
 
 	// Random texts over the bytes that matter to the expression.
 	words := []string{"host", "HOST", "server", "by", "talking to", "said", "SAID", "[", "]", "(", ":", ".", "-", " ", "\t", "a", "b", "1", "f", "x", "_", "é", "s"}
-	rng := rand.New(rand.NewPCG(3, 4))
-	for range 200000 {
-		var b []byte
-		for range rng.IntN(14) {
-			b = append(b, words[rng.IntN(len(words))]...)
-		}
-		checkRemoteHost(t, string(b))
+	for _, text := range randomTexts(3, 200000, 14, words) {
+		checkRemoteHost(t, text)
 	}
 }
 

@@ -25,11 +25,10 @@ type plannedPart struct {
 // does, finding them by scanning body, the raw bytes after the top
 // header, instead of through go-message's multipart reader. It reports
 // false, having changed nothing, when the message is not multipart or
-// its structure is anything but plain: a missing or odd boundary, a
-// part header ReadHeader would reject or readHeaderFast declines, a
-// missing close delimiter, or the depth or part limits reached. The
-// caller then walks the message with go-message, which records what
-// went wrong in the same words as before.
+// its structure is anything but plain. That covers a missing or odd
+// boundary, a part header that readHeaderFast declines, a missing close
+// delimiter, and the depth or part limits. The caller then walks the
+// message with go-message, which words its warnings as before.
 func (p *parser) walkFast(root *message.Entity, body []byte) bool {
 	mediaType, params, _ := root.Header.ContentType()
 	if !strings.HasPrefix(mediaType, "multipart/") {
@@ -56,10 +55,10 @@ func (p *parser) walkFast(root *message.Entity, body []byte) bool {
 
 // planMultipart appends the parts of a multipart body, nested ones
 // included, to plan in the order walk visits them. It follows the rules
-// of go-message v0.18's multipart reader for LF line endings: a part
-// starts after a delimiter line, "--" boundary and optional blanks, and
-// its body ends before the LF that precedes the next "--" boundary
-// followed by a blank, a hyphen or a line end.
+// of go-message v0.18's multipart reader for LF line endings. A part
+// starts after a delimiter line: "--", the boundary and optional blanks.
+// Its body ends before the LF that precedes the next "--" and boundary
+// followed by a blank, a hyphen, a line end or the end of the input.
 func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart) bool {
 	if depth >= MaxDepth || !isPlainBoundary(boundary) {
 		return false
@@ -110,9 +109,10 @@ func isPlainBoundary(boundary string) bool {
 	return true
 }
 
-// skipPreamble returns the offset after the first delimiter line. A
-// preamble line that starts with the delimiter but is none, such as an
-// early close delimiter, is left to go-message.
+// skipPreamble returns the offset after the first delimiter line. It
+// reports false for a preamble line that starts with "--" and the
+// boundary but is no delimiter line, such as an early close delimiter,
+// and leaves that message to go-message.
 func skipPreamble(body, dash []byte) (int, bool) {
 	pos := 0
 	for pos < len(body) {
