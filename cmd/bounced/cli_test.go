@@ -12,10 +12,17 @@ import (
 // fails the test when the exit status is not wantStatus.
 func (d *daemon) cli(t *testing.T, wantStatus int, args ...string) string {
 	t.Helper()
+	out, _ := d.cliErr(t, wantStatus, args...)
+	return out
+}
+
+// cliErr is cli that also returns stderr.
+func (d *daemon) cliErr(t *testing.T, wantStatus int, args ...string) (stdout, stderr string) {
+	t.Helper()
 	cmd := exec.Command(bouncedBin, args...)
 	cmd.Env = append(os.Environ(), "BOUNCED_API_ADDR="+d.httpAddr, "BOUNCED_API_TOKEN=")
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
+	var errOut strings.Builder
+	cmd.Stderr = &errOut
 	out, err := cmd.Output()
 	status := 0
 	if exit, ok := err.(*exec.ExitError); ok {
@@ -24,9 +31,9 @@ func (d *daemon) cli(t *testing.T, wantStatus int, args ...string) string {
 		t.Fatalf("running bounced %v: %v", args, err)
 	}
 	if status != wantStatus {
-		t.Fatalf("bounced %v: exit %d, want %d\nstdout: %s\nstderr: %s", args, status, wantStatus, out, stderr.String())
+		t.Fatalf("bounced %v: exit %d, want %d\nstdout: %s\nstderr: %s", args, status, wantStatus, out, errOut.String())
 	}
-	return string(out)
+	return string(out), errOut.String()
 }
 
 // writeMbox writes the testdata fixtures as one mbox file.

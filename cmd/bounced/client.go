@@ -123,9 +123,22 @@ func (c *apiClient) doJSON(method, path string, q url.Values, in, out any) error
 	return json.Unmarshal(data, out)
 }
 
+// pageFlags are the paging flags of a listing command.
+type pageFlags struct {
+	all    bool
+	cursor string
+}
+
+func (p *pageFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&p.all, "all", false, "follow the cursor through every page")
+	fs.StringVar(&p.cursor, "cursor", "", "start at the page of this `cursor`, which the previous page printed on stderr")
+}
+
 // listAll prints every item of a paginated listing as one JSON line,
-// following the cursor when all is set.
-func (c *apiClient) listAll(path string, q url.Values, all bool, stdout io.Writer) error {
+// following the cursor when p.all is set. When it stops before the last
+// page, it prints the cursor of the next one on stderr.
+func (c *apiClient) listAll(path string, q url.Values, p pageFlags, stdout, stderr io.Writer) error {
+	setIf(q, "cursor", p.cursor)
 	for {
 		var page struct {
 			Items      []json.RawMessage `json:"items"`
@@ -137,23 +150,31 @@ func (c *apiClient) listAll(path string, q url.Values, all bool, stdout io.Write
 		for _, item := range page.Items {
 			fmt.Fprintf(stdout, "%s\n", item)
 		}
-		if !all || page.NextCursor == "" {
+		if page.NextCursor == "" {
+			return nil
+		}
+		if !p.all {
+			fmt.Fprintf(stderr, "more results: run again with -all, or with -cursor %s\n", page.NextCursor)
 			return nil
 		}
 		q.Set("cursor", page.NextCursor)
 	}
 }
 
-// exitCode reports err on stderr and returns the exit status: 0 for no
-// error, 2 for a request for help, 1 for any failure.
+// exitCode reports err on stderr, one line for each error joined in it,
+// and returns the exit status: 0 for no error or a request for help, 1 for
+// any failure.
 func exitCode(stderr io.Writer, command string, err error) int {
-	if err == nil {
-		return 0
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return 0 // after -h, the flag package has printed the usage
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		return 2 // the flag package has printed the usage
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
 	}
-	fmt.Fprintf(stderr, "bounced %s: %v\n", command, err)
+	for _, err := range errs {
+		fmt.Fprintf(stderr, "bounced %s: %v\n", command, err)
+	}
 	return 1
 }
 

@@ -55,14 +55,32 @@ type evalMiss struct {
 	Rule      string `json:"rule,omitempty"`
 }
 
+// evalSuppression is a recipient that the default suppression policy
+// would put on the list.
+type evalSuppression struct {
+	File      string `json:"file"`
+	Recipient string `json:"recipient"`
+	Rule      string `json:"rule,omitempty"`
+}
+
 // evalReport is the outcome of `bounced eval`, printed as text or JSON.
+//
+// Suppression is reported beside the scores, not compared with the
+// labels. A label's hardbounce states whether the failure is permanent,
+// and the hardness score compares that. The default policy also
+// suppresses on complaints, which are no hard bounces.
 type evalReport struct {
 	Files  int `json:"files"`
 	Errors int `json:"errors"`
 
+	// SuppressedLabelled counts the label rows whose event the default
+	// policy suppresses.
+	SuppressedLabelled int `json:"suppressed_labelled"`
+
 	// SuppressedUnlabelled counts suppressing events from files without
-	// label rows, such as mail that is no bounce.
-	SuppressedUnlabelled int `json:"suppressed_unlabelled"`
+	// label rows, such as mail that is no bounce; Unlabelled lists them.
+	SuppressedUnlabelled int               `json:"suppressed_unlabelled"`
+	Unlabelled           []evalSuppression `json:"unlabelled_suppressions"`
 
 	Scores    map[string]*evalScore     `json:"scores"`
 	Confusion map[string]map[string]int `json:"reason_confusion"`
@@ -229,7 +247,7 @@ func (r *evalReport) addFile(path string, labels []evalLabel) {
 		for _, ev := range events {
 			if wouldSuppress(ev) {
 				r.SuppressedUnlabelled++
-				r.miss(filepath.Base(path), ev.Recipient, "suppressed", "true", "false", ev.Rule)
+				r.Unlabelled = append(r.Unlabelled, evalSuppression{File: filepath.Base(path), Recipient: ev.Recipient, Rule: ev.Rule})
 			}
 		}
 		return
@@ -290,6 +308,9 @@ func (r *evalReport) compare(l evalLabel, ev *store.Event) {
 	r.score("replycode", l, ev.Rule, codeString(ev.ReplyCode), codeString(l.ReplyCode))
 	r.score("reason", l, ev.Rule, ev.Reason, l.Reason)
 	r.score("hardness", l, ev.Rule, strconv.FormatBool(ev.Hard), strconv.FormatBool(l.Hard))
+	if wouldSuppress(*ev) {
+		r.SuppressedLabelled++
+	}
 
 	if r.Confusion[l.Reason] == nil {
 		r.Confusion[l.Reason] = map[string]int{}
@@ -336,6 +357,8 @@ func (r *evalReport) write(w io.Writer) error {
 		fmt.Fprintf(&b, "%-10s %6.2f%% (%d/%d)\n", field, 100*s.Rate, s.Agreed, s.Rows)
 	}
 
+	fmt.Fprintf(&b, "suppression by the default policy, not compared with labels: %d labelled recipients\n", r.SuppressedLabelled)
+
 	b.WriteString("\nreason confusion (label: result count ...)\n")
 	for _, want := range sortedKeys(r.Confusion) {
 		fmt.Fprintf(&b, "  %-16s", want)
@@ -348,6 +371,13 @@ func (r *evalReport) write(w io.Writer) error {
 	b.WriteString("\ndisagreements (file recipient field: got, want [rule])\n")
 	for _, m := range r.Misses {
 		fmt.Fprintf(&b, "  %s %s %s: got %q, want %q [%s]\n", m.File, m.Recipient, m.Field, m.Got, m.Want, m.Rule)
+	}
+
+	if len(r.Unlabelled) > 0 {
+		b.WriteString("\nsuppressed from files without labels (file recipient [rule])\n")
+		for _, s := range r.Unlabelled {
+			fmt.Fprintf(&b, "  %s %s [%s]\n", s.File, s.Recipient, s.Rule)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

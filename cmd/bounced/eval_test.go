@@ -26,6 +26,7 @@ func TestEval_Text(t *testing.T) {
 		"files 3, errors 0, suppressed from unlabelled files 0\n",
 		"recipient   75.00% (3/4)\n",
 		"reason      75.00% (3/4)\n",
+		"suppression by the default policy, not compared with labels: 1 labelled recipients\n",
 		"  mailboxfull      mailboxfull:1\n",
 		`  exim-text.eml missing@example.com recipient: got "", want "missing@example.com" []`,
 	} {
@@ -107,5 +108,11 @@ func TestEval_SuppressedUnlabelled(t *testing.T) {
 	// full mailbox is soft.
 	if report.SuppressedUnlabelled != 1 {
 		t.Errorf("suppressed from unlabelled files = %d, want 1", report.SuppressedUnlabelled)
+	}
+	if len(report.Unlabelled) != 1 || report.Unlabelled[0].Recipient != "taro@example.jp" {
+		t.Errorf("unlabelled suppressions %+v, want taro@example.jp", report.Unlabelled)
+	}
+	if len(report.Misses) != 0 {
+		t.Errorf("disagreements %+v, want none: a file without labels has nothing to disagree with", report.Misses)
 	}
 }

@@ -24,7 +24,8 @@ func eventsCommand(args []string, stdout, stderr io.Writer) int {
 	} {
 		filters[f.name] = fs.String(f.name, "", f.usage)
 	}
-	all := fs.Bool("all", false, "follow the cursor through every page")
+	var paging pageFlags
+	paging.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -33,18 +34,19 @@ func eventsCommand(args []string, stdout, stderr io.Writer) int {
 	for name, v := range filters {
 		setIf(q, name, *v)
 	}
-	return exitCode(stderr, "events", c.listAll("/events", q, *all, stdout))
+	return exitCode(stderr, "events", c.listAll("/events", q, paging, stdout, stderr))
 }
 
 // quarantineCommand implements `bounced quarantine`: the messages that
 // did not parse, as JSON lines; `bounced reprocess` retries them.
 func quarantineCommand(args []string, stdout, stderr io.Writer) int {
 	fs, c := newClientFlags("quarantine", stderr)
-	all := fs.Bool("all", false, "follow the cursor through every page")
+	var paging pageFlags
+	paging.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	return exitCode(stderr, "quarantine", c.listAll("/quarantine", url.Values{}, *all, stdout))
+	return exitCode(stderr, "quarantine", c.listAll("/quarantine", url.Values{}, paging, stdout, stderr))
 }
 
 // reprocessCommand implements `bounced reprocess [-since T]`: the daemon

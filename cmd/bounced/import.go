@@ -9,15 +9,16 @@ import (
 )
 
 // importCommand implements `bounced import PATH`: each message of an mbox
-// file or a Maildir goes to the running daemon, which runs it through the
-// same pipeline as a message received over SMTP.
+// file, a Maildir or a single message file goes to the running daemon,
+// which runs it through the same pipeline as a message received over
+// SMTP. A path that holds no message is an error.
 func importCommand(args []string, stdout, stderr io.Writer) int {
 	fs, c := newClientFlags("import", stderr)
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "Usage: bounced import [flags] PATH (an mbox file or a Maildir)")
+		fmt.Fprintln(stderr, "Usage: bounced import [flags] PATH (an mbox file, a Maildir or one message file)")
 		return 2
 	}
 
@@ -36,6 +37,9 @@ func importCommand(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "%s\t%s", msg.Source, data)
 		imported++
+	}
+	if imported == 0 {
+		return exitCode(stderr, "import", fmt.Errorf("%q contains no message", fs.Arg(0)))
 	}
 	fmt.Fprintf(stderr, "bounced import: imported %d messages\n", imported)
 	return 0

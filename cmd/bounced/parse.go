@@ -6,6 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/store"
@@ -47,7 +51,7 @@ func parseFiles(args []string, stdout, stderr io.Writer) int {
 	status := 0
 	for _, name := range fs.Args() {
 		if err := parseFile(name, enc); err != nil {
-			fmt.Fprintf(stderr, "bounced parse: %v\n", err)
+			fmt.Fprintf(stderr, "bounced parse: %s\n", printable(err.Error()))
 			status = 1
 		}
 	}
@@ -75,4 +79,24 @@ func parseFile(name string, enc *json.Encoder) error {
 		}
 	}
 	return nil
+}
+
+// printable returns s with control characters and invalid UTF-8 escaped
+// as in a Go string literal, so that an error quoting a line of a binary
+// file does not write raw bytes to the terminal.
+func printable(s string) string {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && strings.HasPrefix(s[i:], "\xef\xbf\xbd"):
+			b.WriteRune(r) // a real U+FFFD
+		case r == utf8.RuneError:
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case unicode.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			b.WriteString(strings.Trim(strconv.QuoteRune(r), "'"))
+		}
+	}
+	return b.String()
 }

@@ -39,8 +39,8 @@ func rulesCommand(args []string, stdout, stderr io.Writer) int {
 	}
 }
 
-// rulesCheck exits 1 when the file is invalid, printing the error with
-// the file, line and rule id.
+// rulesCheck exits 1 when the file is invalid, printing each of its
+// errors on a line of its own with the file, line and rule id.
 func rulesCheck(args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		fmt.Fprint(stderr, rulesUsage)
@@ -48,11 +48,23 @@ func rulesCheck(args []string, stdout, stderr io.Writer) int {
 	}
 	set, err := classify.LoadRules(args[0])
 	if err != nil {
-		fmt.Fprintf(stderr, "bounced rules check: %v\n", err)
+		printErrors(stderr, "bounced rules check", err)
 		return 1
 	}
 	fmt.Fprintf(stdout, "%s: valid; %d rules in effect with the embedded ones\n", args[0], set.Len())
 	return 0
+}
+
+// printErrors prints err, or each error joined in it, on a line of its
+// own after prefix.
+func printErrors(w io.Writer, prefix string, err error) {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	for _, err := range errs {
+		fmt.Fprintf(w, "%s: %v\n", prefix, err)
+	}
 }
 
 // rulesTest exits 1 when the rules or a file could not be read or parsed,
@@ -72,7 +84,7 @@ func rulesTest(args []string, stdout, stderr io.Writer) int {
 
 	c, err := classify.NewClassifier(*rulesFile)
 	if err != nil {
-		fmt.Fprintf(stderr, "bounced rules test: %v\n", err)
+		printErrors(stderr, "bounced rules test", err)
 		return 1
 	}
 	status := 0
@@ -114,7 +126,7 @@ func writeExplanation(w io.Writer, in classify.Input, r classify.Result, e class
 		policy = "none"
 	}
 	fmt.Fprintf(w, "  %s\n    verdict:  %s, %s, policy %s, provider %s\n", in.Recipient, r.Reason, hardness, policy, r.Provider)
-	fmt.Fprintf(w, "    input:    status %q, reply %d, remote MTA %q\n    diagnostic: %q\n", in.Status, in.ReplyCode, in.RemoteMTA, in.Diagnostic)
+	fmt.Fprintf(w, "    input:    status %q, reply %d, command %q, remote MTA %q\n    diagnostic: %q\n", in.Status, in.ReplyCode, in.Command, in.RemoteMTA, in.Diagnostic)
 	if e.Rule == "" {
 		fmt.Fprintln(w, "    rule:     none matched")
 		return

@@ -63,6 +63,29 @@ func TestRulesCheck_InvalidNamesFileLineAndRule(t *testing.T) {
 	}
 }
 
+func TestRulesCheck_ReportsEveryError(t *testing.T) {
+	path := writeTempFile(t, "rules.yml", partnerRules+`  - id: nosuch-rule
+    disable: true
+  - id: second
+    reason: mailboxfull
+    hardness: sometimes
+    source: x
+    when: {reply: [552]}
+`)
+	code, stdout, stderr := runCommand("rules", "check", path)
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q, want nothing", stdout)
+	}
+	want := "bounced rules check: " + path + `:10: rule "nosuch-rule": no embedded rule has this id, so disable: true would remove nothing; check the id's spelling` + "\n" +
+		"bounced rules check: " + path + `:12: rule "second": invalid hardness "sometimes": want soft, hard or hard-if-permanent` + "\n"
+	if stderr != want {
+		t.Errorf("stderr = %q\nwant     %q", stderr, want)
+	}
+}
+
 func TestRulesTest_ShowsRuleAndConditions(t *testing.T) {
 	code, stdout, stderr := runCommand("rules", "test", "testdata/cox-aup.eml")
 	if code != 0 {

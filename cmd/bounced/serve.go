@@ -24,7 +24,6 @@ import (
 	"github.com/bounced/bounced/internal/dsn"
 	"github.com/bounced/bounced/internal/httpapi"
 	"github.com/bounced/bounced/internal/ingest"
-	"github.com/bounced/bounced/internal/smtpd"
 	"github.com/bounced/bounced/internal/store"
 )
 
@@ -111,6 +110,11 @@ func serve(args []string, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "bounced serve: unexpected argument %q: serve takes only flags\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
 
 	cfg, err := flags.load(fs)
 	if err != nil {
@@ -141,8 +145,11 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("loading classification rules: %w", err)
 	}
 	log.Info("classification rules loaded", "rules_file", cfg.Classify.RulesFile, "rules", classifier.Rules().Len())
-	stopReload := reloadRulesOnHangup(classifier, log.With("component", "classify"))
-	defer stopReload()
+
+	// Catch SIGHUP from the start: its default action ends the process.
+	hangup := make(chan os.Signal, 1)
+	signal.Notify(hangup, syscall.SIGHUP)
+	defer signal.Stop(hangup)
 
 	policy, err := cfg.Suppression.Policy()
 	if err != nil {
@@ -165,7 +172,11 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	pipeline.UseClassifier(classifier)
 	pipeline.ParseOptions = dsn.Options{ExtraHeaders: cfg.Parse.ExtraHeaders}
 
-	smtpLn, err := net.Listen("tcp", cfg.SMTP.Listen)
+	smtpServer, err := newSMTPServer(cfg.SMTP, pipeline, reg, log.With("component", "smtpd"))
+	if err != nil {
+		return err
+	}
+	smtpLn, err := listenSMTP(cfg.SMTP.Listen)
 	if err != nil {
 		return fmt.Errorf("listening for SMTP on %s: %w", cfg.SMTP.Listen, err)
 	}
@@ -175,11 +186,6 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return fmt.Errorf("listening for HTTP on %s: %w", cfg.HTTP.Listen, err)
 	}
 
-	smtpServer := smtpd.New(smtpd.Config{
-		Hostname: hostname(cfg.SMTP.Hostname),
-		Domains:  cfg.SMTP.Domains,
-		Metrics:  smtpd.NewMetrics(reg),
-	}, pipeline, log.With("component", "smtpd"))
 	httpServer := &http.Server{
 		Handler:           httpapi.New(httpapi.Config{Token: cfg.HTTP.Token}, st, pipeline, reg, log.With("component", "http")),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -189,6 +195,10 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	errc := make(chan error, 2)
 	go func() { errc <- smtpServer.Serve(smtpLn) }()
 	go func() { errc <- serveHTTP(httpServer, httpLn, log.With("component", "http")) }()
+	go reloadOnHangup(ctx, hangup,
+		func() { reloadRules(classifier, log.With("component", "classify")) },
+		func() { reloadTLS(smtpServer, log.With("component", "smtpd")) },
+	)
 	log.Info("bounced started", "smtp", smtpLn.Addr().String(), "http", httpLn.Addr().String(), "db", st.Path())
 
 	var serveErr error
@@ -210,27 +220,19 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return serveErr
 }
 
-// reloadRulesOnHangup reloads the classifier's rules on each SIGHUP until
-// the returned function is called. Sessions keep running meanwhile, and a
-// file that fails to load leaves the old rules in place.
-func reloadRulesOnHangup(c *classify.Classifier, log *slog.Logger) (stop func()) {
-	hangup := make(chan os.Signal, 1)
-	signal.Notify(hangup, syscall.SIGHUP)
-	done := make(chan struct{})
-
-	go func() {
-		for {
-			select {
-			case <-hangup:
-				reloadRules(c, log)
-			case <-done:
-				return
+// reloadOnHangup runs every reload at each signal on hangup until ctx
+// ends. Sessions keep running meanwhile; a reload that fails keeps what it
+// had and logs why.
+func reloadOnHangup(ctx context.Context, hangup <-chan os.Signal, reloads ...func()) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hangup:
+			for _, reload := range reloads {
+				reload()
 			}
 		}
-	}()
-	return func() {
-		signal.Stop(hangup)
-		close(done)
 	}
 }
 

@@ -2,16 +2,20 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // suppressionsCommand implements `bounced suppressions SUBCOMMAND`.
 func suppressionsCommand(args []string, stdout, stderr io.Writer) int {
-	subcommands := map[string]func(*apiClient, *flag.FlagSet, []string, io.Writer) error{
+	subcommands := map[string]func(c *apiClient, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error{
 		"list":   suppressionsList,
 		"get":    suppressionsGet,
 		"add":    suppressionsAdd,
@@ -22,9 +26,10 @@ func suppressionsCommand(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || subcommands[args[0]] == nil {
 		fmt.Fprint(stderr, `Usage: bounced suppressions list|get|add|remove|check|export [flags] [ADDRESS...]
 
-  list     print the entries as JSON lines (-domain, -reason, -kind, -since, -all)
+  list     print the entries as JSON lines (-domain, -reason, -kind, -since, -limit, -cursor, -all)
   get      print the entry that suppresses each ADDRESS
-  add      add a manual entry for each ADDRESS or *@domain (-reason, -comment, -expires)
+  add      add a manual entry for each ADDRESS or *@domain (-reason, -comment,
+           -expires as an RFC 3339 time or a duration such as 24h or 30d)
   remove   remove the entry of each ADDRESS (-comment)
   check    print, for each ADDRESS, whether it is suppressed
   export   write the entries as CSV (-domain, -reason, -kind, -since)
@@ -33,7 +38,7 @@ func suppressionsCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	name := "suppressions " + args[0]
 	fs, c := newClientFlags(name, stderr)
-	return exitCode(stderr, name, subcommands[args[0]](c, fs, args[1:], stdout))
+	return exitCode(stderr, name, subcommands[args[0]](c, fs, args[1:], stdout, stderr))
 }
 
 // filterFlags are the filters of list and export.
@@ -57,20 +62,21 @@ func (f *filterFlags) query() url.Values {
 	return q
 }
 
-func suppressionsList(c *apiClient, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func suppressionsList(c *apiClient, fs *flag.FlagSet, args []string, stdout, stderr io.Writer) error {
 	var f filterFlags
 	f.register(fs)
-	all := fs.Bool("all", false, "follow the cursor through every page")
+	var paging pageFlags
+	paging.register(fs)
 	limit := fs.String("limit", "", "entries per page, 1 to 1000")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	q := f.query()
 	setIf(q, "limit", *limit)
-	return c.listAll("/suppressions", q, *all, stdout)
+	return c.listAll("/suppressions", q, paging, stdout, stderr)
 }
 
-func suppressionsExport(c *apiClient, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func suppressionsExport(c *apiClient, fs *flag.FlagSet, args []string, stdout, _ io.Writer) error {
 	var f filterFlags
 	f.register(fs)
 	if err := fs.Parse(args); err != nil {
@@ -84,7 +90,7 @@ func suppressionsExport(c *apiClient, fs *flag.FlagSet, args []string, stdout io
 	return err
 }
 
-func suppressionsGet(c *apiClient, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func suppressionsGet(c *apiClient, fs *flag.FlagSet, args []string, stdout, _ io.Writer) error {
 	return forEachAddress(fs, args, func(addr string) error {
 		data, err := c.do(http.MethodGet, "/suppressions/"+url.PathEscape(addr), nil, "", nil)
 		if err == nil {
@@ -94,7 +100,7 @@ func suppressionsGet(c *apiClient, fs *flag.FlagSet, args []string, stdout io.Wr
 	})
 }
 
-func suppressionsAdd(c *apiClient, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func suppressionsAdd(c *apiClient, fs *flag.FlagSet, args []string, stdout, _ io.Writer) error {
 	var req struct {
 		Reason  string `json:"reason,omitempty"`
 		Comment string `json:"comment,omitempty"`
@@ -102,8 +108,15 @@ func suppressionsAdd(c *apiClient, fs *flag.FlagSet, args []string, stdout io.Wr
 	}
 	fs.StringVar(&req.Reason, "reason", "", "`reason` recorded with the entry (default manual)")
 	fs.StringVar(&req.Comment, "comment", "", "`comment` recorded with the entry and its event")
-	fs.StringVar(&req.Expires, "expires", "", "RFC 3339 `time` at which the entry stops suppressing (default never)")
-	return forEachAddress(fs, args, func(addr string) error {
+	fs.StringVar(&req.Expires, "expires", "", "`time` at which the entry stops suppressing: RFC 3339, or a duration from now such as 24h or 30d (default never)")
+	addrs, err := addressArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	if req.Expires, err = expiryTime(req.Expires, time.Now()); err != nil {
+		return err
+	}
+	return forEach(addrs, func(addr string) error {
 		body, err := json.Marshal(req)
 		if err != nil {
 			return err
@@ -116,7 +129,7 @@ func suppressionsAdd(c *apiClient, fs *flag.FlagSet, args []string, stdout io.Wr
 	})
 }
 
-func suppressionsRemove(c *apiClient, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func suppressionsRemove(c *apiClient, fs *flag.FlagSet, args []string, stdout, _ io.Writer) error {
 	comment := fs.String("comment", "", "`comment` recorded with the removal event")
 	return forEachAddress(fs, args, func(addr string) error {
 		q := url.Values{}
@@ -131,7 +144,7 @@ func suppressionsRemove(c *apiClient, fs *flag.FlagSet, args []string, stdout io
 
 // suppressionsCheck checks the addresses, 1,000 per request, and prints
 // one JSON line per address.
-func suppressionsCheck(c *apiClient, fs *flag.FlagSet, args []string, stdout io.Writer) error {
+func suppressionsCheck(c *apiClient, fs *flag.FlagSet, args []string, stdout, _ io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -157,18 +170,58 @@ func suppressionsCheck(c *apiClient, fs *flag.FlagSet, args []string, stdout io.
 }
 
 // forEachAddress parses the flags, then calls do for each address
-// argument, stopping at the first error.
+// argument.
 func forEachAddress(fs *flag.FlagSet, args []string, do func(addr string) error) error {
-	if err := fs.Parse(args); err != nil {
+	addrs, err := addressArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
-		return fmt.Errorf("no address given")
+	return forEach(addrs, do)
+}
+
+// addressArgs parses the flags and returns the address arguments, at
+// least one.
+func addressArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	if err := fs.Parse(args); err != nil {
+		return nil, err
 	}
-	for _, addr := range fs.Args() {
+	if fs.NArg() == 0 {
+		return nil, fmt.Errorf("no address given")
+	}
+	return fs.Args(), nil
+}
+
+// forEach calls do for each of addrs. An error for one address does not
+// stop the others; the errors are returned joined, one for each address
+// that failed.
+func forEach(addrs []string, do func(addr string) error) error {
+	var errs []error
+	for _, addr := range addrs {
 		if err := do(addr); err != nil {
-			return fmt.Errorf("%s: %w", addr, err)
+			errs = append(errs, fmt.Errorf("%s: %w", addr, err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
+}
+
+// expiryTime converts the -expires value to an RFC 3339 time. The value is
+// an RFC 3339 time, a Go duration from now ("24h") or whole days ("30d").
+// An empty value stays empty.
+func expiryTime(value string, now time.Time) (string, error) {
+	if value == "" {
+		return "", nil
+	}
+	if _, err := time.Parse(time.RFC3339, value); err == nil {
+		return value, nil
+	}
+	d, err := time.ParseDuration(value)
+	if days, found := strings.CutSuffix(value, "d"); found {
+		var n int
+		n, err = strconv.Atoi(days)
+		d = time.Duration(n) * 24 * time.Hour
+	}
+	if err != nil || d <= 0 {
+		return "", fmt.Errorf("invalid -expires %q: want an RFC 3339 time such as 2027-01-01T00:00:00Z or a positive duration such as 24h or 30d", value)
+	}
+	return now.Add(d).UTC().Format(time.RFC3339), nil
 }

@@ -1,6 +1,7 @@
 package classify
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -167,10 +168,20 @@ var providerCodeCases = []classifyCase{
 	{name: "timeout in a failed report", in: failure("4.4.1", 0, "connect to mx.example.org[192.0.2.1]:25: Connection timed out"),
 		reason: Expired, rule: "network-timeout-gave-up"},
 	{name: "user unknown at RCPT", in: withCommand(failure("5.1.1", 550, "550 5.1.1 User unknown"), "RCPT TO:<a@example.org>"),
+		reason: UserUnknown, hard: true, rule: "command-rcpt-user-unknown"},
+	{name: "5.2.1 user unknown at RCPT", in: withCommand(failure("5.2.1", 550, "550 5.2.1 <a@example.org>... User Unknown"), "RCPT"),
+		reason: UserUnknown, hard: true, rule: "command-rcpt-user-unknown"},
+	{name: "5.2.0 user unknown without command", in: failure("5.2.0", 550, "550 Unknown user a@example.ne.jp"),
+		reason: Filtered, rule: "status-x.2.0-user-unknown"},
+	{name: "5.2.1 user unknown without command", in: failure("5.2.1", 550, "550 5.2.1 <a@example.com>... User Unknown"),
+		reason: Filtered, rule: "status-x.2.0-user-unknown"},
+	{name: "user unknown without command or code", in: failure("", 550, "550 <a@example.org>: User unknown"),
 		reason: UserUnknown, hard: true, rule: "user-unknown"},
 	{name: "greeting refused", in: withCommand(failure("5.0.0", 554, "554 mx.example.org ESMTP not accepting messages from you"), "CONNECT"),
 		reason: Blocked, rule: "command-connect-rejected"},
 	{name: "HELO refused with bare reply", in: withCommand(failure("", 550, "550 go away"), "EHLO"),
+		reason: Blocked, rule: "command-helo-rejected"},
+	{name: "greeting refused with bare reply", in: withCommand(failure("", 554, "554 go away"), "CONNECT"),
 		reason: Blocked, rule: "command-connect-reply"},
 	{name: "unknown user at MAIL FROM", in: withCommand(failure("5.0.0", 550, "550 Unknown user bounce@example.org"), "MAIL"),
 		reason: Rejected, rule: "command-mail-user-unknown"},
@@ -282,6 +293,56 @@ var recipientCases = []classifyCase{
 		reason: HostUnknown, hard: true, rule: "host-unknown"},
 	{name: "recipient preferences", in: failure("5.1.1", 550, "550 5.1.1 RCP-P2 Refused due to recipient preferences"),
 		reason: Filtered, rule: "recipient-filter"},
+	{name: "bare recipient address rejected", in: withCommand(failure("5.0.0", 550, "550 <a@example.jp>: Recipient address rejected."), "RCPT"),
+		reason: UserUnknown, hard: true, rule: "command-rcpt-user-unknown"},
+	{name: "address rejected with 5.1.0", in: failure("5.1.0", 550, "550 #5.1.0 Address rejected."),
+		reason: UserUnknown, hard: true, rule: "user-unknown"},
+	{name: "postfix restriction names its cause", in: withCommand(failure("5.7.26", 550, "550 5.7.26 <a@example.net>: Recipient address rejected: Multiple authentication checks failed"), "RCPT"),
+		reason: AuthFailure, policy: PolicyAuth, rule: "status-x.7.26"},
+	{name: "gmail address not found", in: failure("5.0.0", 0, "Your message wasn't delivered to a@example.it because the address couldn't be found."),
+		reason: UserUnknown, hard: true, rule: "user-unknown"},
+	{name: "mms no valid recipients", in: failure("", 0, "Message could not be delivered to mobile. Error: No valid recipients for this MM"),
+		reason: UserUnknown, hard: true, rule: "user-unknown"},
+	{name: "dma host not found", in: failure("5.0.0", 0, "There was an error delivering your mail to <a@mx.example.org>. DNS lookup failure: host mx.example.org not found"),
+		reason: HostUnknown, hard: true, rule: "host-unknown"},
+	{name: "qmail no mail exchanger", in: failure("5.4.4", 0, "<a@example.jp>: Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)"),
+		reason: NotAccept, hard: true, rule: "null-mx"},
+	{name: "exim unrouteable address", in: failure("", 0, "a@example.org Unrouteable address"),
+		reason: HostUnknown, hard: true, rule: "host-unknown"},
+	{name: "postfix host not found try again", in: failure("", 0, "<a@example.com>: Name service error for domain example.com: Host not found, try again"),
+		reason: NetworkError, rule: "dns-try-again"},
+	{name: "HELO refused for its name", in: withCommand(failure("5.0.0", 501, "Connected to 192.0.2.1 but my name was rejected. Remote host said: 501 5.0.0 Invalid domain name"), "HELO"),
+		reason: Blocked, rule: "command-helo-rejected"},
+	{name: "imail mailbox over size", in: failure("", 0, "User mailbox exceeds allowed size: a@example.co.jp"),
+		reason: MailboxFull, rule: "mailbox-over-size"},
+	{name: "daily relay quota", in: withCommand(failure("", 554, "554 relay.example.net : You've reached your daily relay quota - 192.0.2.7"), "CONNECT"),
+		reason: Speeding, policy: PolicyRateLimit, rule: "rate-limit"},
+	{name: "gmail wrapper names the recipient domain", in: failure("5.7.1", 550, "Google tried to deliver your message, but it was rejected by the recipient domain. The error that the other server returned was: 550 5.7.1 Access denied"),
+		reason: Rejected, rule: "status-x.7.1"},
+	{name: "remote without TLS", in: failure("", 500, "Google tried to deliver your message, but it was rejected by the recipient domain. The error that the other server returned was: 500 Remote server does not support TLS (state 6)."),
+		reason: FailedSTARTTLS, rule: "starttls-required"},
+	{name: "ORCPT rfc822 is no header complaint", in: delay("4.3.0", 451, "In: RCPT TO:<a@example.net> ORCPT=rfc822;a@example.net Out: 250 2.1.5 Ok In: DATA Out: 451 4.3.0 Error: queue file write error"),
+		reason: SystemError, rule: "status-x.3.x"},
+	{name: "delayed host name lookup failure", in: delay("4.0.0", 0, "Status: 4.0.0 (example.net: host name lookup failure)"),
+		reason: NetworkError, rule: "dns-error-temporary"},
+	{name: "deferred name server lookup given up", in: failure("4.4.7", 0, "<a@example.co.jp>... Deferred: Name server: example.co.jp.: host name lookup failure Message could not be delivered for 8 hours"),
+		reason: NetworkError, rule: "dns-error-temporary"},
+	{name: "qmail gave up without a known cause", in: Input{Kind: KindFailure, Status: "4.1.9", Diagnostic: "<a@example.com>: Resources temporarily unavailable [#4.1.9]. I'm not going to try again; this message has been in the queue too long."},
+		reason: Expired, rule: "queue-too-long"},
+	{name: "qmail gave up on a known cause", in: Input{Kind: KindFailure, Status: "4.4.1", Diagnostic: "<a@example.jp>: Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going to try again; this message has been in the queue too long."},
+		reason: NetworkError, rule: "status-x.4.x"},
+	{name: "exchange name not recognized", in: failure("", 0, "a@example.com on 5/9/2026 9:14 AM The recipient name is not recognized"),
+		reason: UserUnknown, hard: true, rule: "user-unknown"},
+	{name: "imail invalid userid", in: failure("", 0, "Invalid final delivery userid: a@example.co.jp"),
+		reason: UserUnknown, hard: true, rule: "user-unknown"},
+	{name: "exim null MX", in: failure("", 0, "a@example.org an MX or SRV record indicated no SMTP service"),
+		reason: NotAccept, hard: true, rule: "null-mx"},
+	{name: "exim null MX in a delay", in: delay("", 0, "a@example.org an MX or SRV record indicated no SMTP service"),
+		reason: NotAccept, rule: "null-mx"},
+	{name: "1and1 size limit", in: failure("", 0, "a@example.org For the following reason: Mail size limit exceeded."),
+		reason: MesgTooBig, rule: "size-too-big"},
+	{name: "google groups notice", in: failure("", 0, "Hello a@example.jp, the group you tried to contact (news) may not exist, or you may not have permission to post. Visit the Help Center at https://groups.google.com/support/."),
+		reason: Rejected, rule: "google-groups-post-rejected"},
 }
 
 var expiryCases = []classifyCase{
@@ -291,6 +352,14 @@ var expiryCases = []classifyCase{
 		reason: Expired, rule: "expired"},
 	{name: "could not be delivered for days", in: failure("5.0.0", 0, "This message could not be delivered for 5 days"),
 		reason: Expired, rule: "expired"},
+	{name: "exim hosts failing", in: failure("", 0, "a@example.org all hosts have been failing for a long time and were last tried after this message arrived"),
+		reason: Expired, rule: "expired"},
+	{name: "imail attempts", in: failure("", 0, "Delivery failed 20 attempts: a@example.com"),
+		reason: Expired, rule: "expired"},
+	{name: "giving up after retries", in: failure("", 0, "<a@example.jp>: Unable to deliver message after multiple retries, giving up."),
+		reason: Expired, rule: "expired"},
+	{name: "failure ending on a 421", in: failure("", 421, "[Status: Error, Address: <a@example.jp>, ResponseCode 421, , Host not reachable.]"),
+		reason: Expired, rule: "failed-after-temporary-reply"},
 	{name: "routing loop", in: failure("5.4.6", 554, "554 5.4.6 Too many hops"),
 		reason: NetworkError, rule: "mail-loop"},
 	{name: "connection timed out", in: delay("4.4.1", 0, "connect to mx.example.org[192.0.2.1]:25: Connection timed out"),
@@ -527,6 +596,10 @@ func TestParseRules_Errors(t *testing.T) {
 	}{
 		{"no condition", "rules:\n  - id: empty\n    reason: rejected\n    source: test\n",
 			`ops.yml:2: rule "empty": rule has no condition, so it would match every input`},
+		{"no id", "rules:\n  - reason: blocked\n    source: test\n    when: {reply: [550]}\n",
+			`ops.yml:2: missing id`},
+		{"no reason", "rules:\n  - id: no-reason\n    source: test\n    when: {reply: [550]}\n",
+			`ops.yml:2: rule "no-reason": missing reason: want one of the bounce reasons, such as userunknown`},
 		{"bad reason", "rules:\n  - id: bad-reason\n    reason: gone\n    source: test\n    when: {reply: [550]}\n",
 			`ops.yml:2: rule "bad-reason": unknown reason "gone"`},
 		{"bad policy", "rules:\n  - id: bad-policy\n    reason: blocked\n    policy: nope\n    source: test\n    when: {reply: [550]}\n",
@@ -553,8 +626,24 @@ func TestParseRules_Errors(t *testing.T) {
 			"ops.yml:2: rule \"bad-pattern\": invalid pattern: error parsing regexp: missing closing ): `(`"},
 		{"disable with conditions", "rules:\n  - id: cox-aup-pol\n    disable: true\n    when: {reply: [552]}\n",
 			`ops.yml:2: rule "cox-aup-pol": a disabling rule has only an id and disable: true`},
+		{"misindented key", "rules:\n  - id: a\n    reason: blocked\n   source: x\n",
+			`ops.yml:4: invalid YAML: value is not allowed in this context`},
+		{"unclosed flow list", "rules:\n  - id: a\n    reason: blocked\n    when: {text: [a}\n",
+			`ops.yml:4: invalid YAML: ',' or ']' must be specified`},
+		{"unclosed quote", "rules:\n  - id: a\n    reason: \"blocked\n",
+			`ops.yml:3: invalid YAML: could not find end character of double-quoted text`},
 		{"unknown field", "rules:\n  - id: typo\n    reasn: blocked\n",
-			"ops.yml: yaml: unmarshal errors:\n  line 3: field reasn not found in type classify.ruleSpec"},
+			`ops.yml:3: rule "typo": unknown field "reasn"`},
+		{"unknown top-level field", "hint:\n  a: b\nrules: []\n",
+			`ops.yml:1: unknown field "hint"`},
+		{"disable unknown id", "rules:\n  - id: cox-aup-poll\n    disable: true\n",
+			`ops.yml:2: rule "cox-aup-poll": no embedded rule has this id, so disable: true would remove nothing; check the id's spelling`},
+		{"pattern list", "rules:\n  - id: listed-pattern\n    reason: blocked\n    source: test\n    when:\n      pattern: [\"(x)\"]\n",
+			`ops.yml:6: rule "listed-pattern": pattern takes one regular expression, not a list: join alternatives with |`},
+		{"reply not a number", "rules:\n  - id: bad-reply\n    reason: blocked\n    source: test\n    when: {reply: five}\n",
+			"ops.yml:5: rule \"bad-reply\": cannot unmarshal !!str `five` into int"},
+		{"rule not a mapping", "rules:\n  - id: a\n    reason: blocked\n    source: test\n    when: {reply: 550}\n  - just-a-string\n",
+			"ops.yml:6: cannot unmarshal !!str `just-a-...` into classify.ruleSpec"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -563,6 +652,84 @@ func TestParseRules_Errors(t *testing.T) {
 				t.Errorf("error = %v\nwant    %s", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestParseRules_ReportsEveryError(t *testing.T) {
+	const rules = `rules:
+  - id: bad-reason
+    reason: gone
+    source: test
+    when: {reply: 550}
+  - id: good
+    reason: blocked
+    source: test
+    when: {reply: 554}
+  - id: typo
+    reasn: blocked
+  - id: nosuch-rule
+    disable: true
+  - id: bad-pattern
+    reason: blocked
+    source: test
+    when: {pattern: "("}
+`
+	_, err := ParseRules("ops.yml", []byte(rules))
+	want := `ops.yml:2: rule "bad-reason": unknown reason "gone"
+ops.yml:11: rule "typo": unknown field "reasn"
+ops.yml:12: rule "nosuch-rule": no embedded rule has this id, so disable: true would remove nothing; check the id's spelling
+ops.yml:14: rule "bad-pattern": invalid pattern: error parsing regexp: missing closing ): ` + "`(`"
+	if err == nil || err.Error() != want {
+		t.Errorf("error =\n%v\nwant\n%s", err, want)
+	}
+
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("error %T does not unwrap to a list", err)
+	}
+	for _, e := range joined.Unwrap() {
+		var ruleErr *RuleError
+		if !errors.As(e, &ruleErr) {
+			t.Errorf("%v: a %T, want a *RuleError", e, e)
+		}
+	}
+}
+
+// TestParseRules_ScalarConditions checks that a condition written as one
+// value means the same as a list of that value.
+func TestParseRules_ScalarConditions(t *testing.T) {
+	const rules = `rules:
+  - id: scalar-conditions
+    reason: blocked
+    source: test
+    when:
+      kind: failure
+      action: failed
+      command: RCPT
+      provider: other
+      diagnostic_type: smtp
+      status: 5.7.x
+      reply: 550
+      text: partner says no
+      pattern: partner says (no|never)
+`
+	set, err := ParseRules("ops.yml", []byte(rules))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := failure("5.7.1", 550, "550 5.7.1 Partner says no")
+	in.Command, in.DiagnosticType = "RCPT", "smtp"
+	if got := set.Classify(in); got.Rule != "scalar-conditions" {
+		t.Fatalf("rule %q, want scalar-conditions", got.Rule)
+	}
+
+	r := set.rules[0]
+	if len(r.kinds) != 1 || len(r.actions) != 1 || len(r.commands) != 1 || len(r.providers) != 1 ||
+		len(r.dtypes) != 1 || len(r.codes) != 1 || len(r.replies) != 1 || len(r.text) != 1 {
+		t.Errorf("each scalar condition should give one value: %+v", r)
+	}
+	if r.pattern != "partner says (no|never)" {
+		t.Errorf("pattern %q", r.pattern)
 	}
 }
 

@@ -19,10 +19,12 @@ var corpusDir = cmp.Or(os.Getenv("BOUNCED_CORPUS"), "../../../shared/corpus")
 // Diagnostic-Code this test can extract. The labels come from another
 // parser whose vocabulary matches ours but whose verdicts sometimes rest on
 // facts the diagnostic alone does not carry (the failed SMTP command, the
-// reporting MTA), so full agreement is not expected.
+// reporting MTA), so full agreement is not expected. Measured with go
+// test on the 227 recipients extracted from maildir/bsd: reason 89.0%
+// (202/227), hardness 95.6% (217/227).
 const (
-	minCorpusReasonAgreement   = 0.86
-	minCorpusHardnessAgreement = 0.93
+	minCorpusReasonAgreement   = 0.88
+	minCorpusHardnessAgreement = 0.95
 )
 
 type corpusLabel struct {

@@ -10,15 +10,16 @@ func FuzzParseRules(f *testing.F) {
 	f.Add([]byte("rules: [{id: x, disable: true}]\n"))
 	f.Add([]byte("hints: {a: b}\nrules:\n  - &r {id: a, reason: blocked, source: s, when: {reply: [550]}}\n  - *r\n"))
 	f.Add([]byte("rules:\n  - id: a\n    reason: blocked\n    source: s\n    when: {text: [\"\\xff\\x00\"]}\n"))
+	f.Add([]byte("rules:\n  - id: a\n    reason: blocked\n   source: x\n    when: {reply: 550, pattern: [a]}\n"))
 
 	// The fuzzed file is compiled alone, without the embedded rules, so
 	// that each run costs the file's size and not the whole rule table.
 	f.Fuzz(func(t *testing.T, data []byte) {
-		rules, _, err := decodeRules("fuzz.yml", data, nil, true)
+		decoded, err := decodeRules("fuzz.yml", data, &decodedRules{})
 		if err != nil {
 			return
 		}
-		set, err := compileSet(mergeRules(rules, nil))
+		set, err := compileSet(mergeRules(decoded.rules, nil))
 		if err != nil {
 			return
 		}

@@ -15,8 +15,11 @@ const (
 	soft hardness = iota
 	hard
 	// hardIfPermanent is hard when the report gives a permanent (5xx or
-	// 5.x.x) code and soft otherwise. It serves reasons such as a null MX,
-	// which no retry can overcome once the receiver states it for good.
+	// 5.x.x) code, or is a failure report that gives no code at all, and
+	// soft otherwise. It serves reasons such as a null MX, which no retry
+	// can overcome once the receiver states it for good. A plain-text
+	// failure notice without codes ("host example.org not found") is the
+	// MTA's final word, so it counts as permanent.
 	hardIfPermanent
 )
 
@@ -163,7 +166,7 @@ func (r *rule) result(f *facts) Result {
 	case hard:
 		res.Hard = true
 	case hardIfPermanent:
-		res.Hard = f.status.class == 5 || (!f.status.valid() && f.reply >= 500)
+		res.Hard = f.status.class == 5 || (!f.status.valid() && (f.reply >= 500 || f.reply == 0 && f.kind == KindFailure))
 	}
 	if f.delayed {
 		res.Hard = false

@@ -1,17 +1,11 @@
 package classify
 
 import (
-	"bytes"
 	_ "embed"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"slices"
-	"strings"
 	"sync"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // builtinRules is the embedded rules file. Its comments describe the
@@ -42,60 +36,6 @@ type RuleSet struct {
 	providerLiterals [][]int32
 }
 
-// ruleFile is the YAML form of a rules file.
-type ruleFile struct {
-	// Hints are named remediation lines that rules refer to by name.
-	Hints map[string]string `yaml:"hints"`
-	Rules []ruleSpec        `yaml:"rules"`
-}
-
-// ruleSpec is the YAML form of one rule.
-type ruleSpec struct {
-	ID       string `yaml:"id"`
-	Reason   string `yaml:"reason"`
-	Hardness string `yaml:"hardness"`
-	Policy   string `yaml:"policy"`
-	Provider string `yaml:"provider"`
-	Hint     string `yaml:"hint"`
-	Source   string `yaml:"source"`
-
-	// Disable removes the embedded rule of the same id; only an operator
-	// file may set it.
-	Disable bool `yaml:"disable"`
-
-	When conditionSpec `yaml:"when"`
-}
-
-// conditionSpec is the YAML form of a rule's conditions.
-type conditionSpec struct {
-	Kind           []string `yaml:"kind"`
-	Action         []string `yaml:"action"`
-	Command        []string `yaml:"command"`
-	Provider       []string `yaml:"provider"`
-	DiagnosticType []string `yaml:"diagnostic_type"`
-	Status         []string `yaml:"status"`
-	Reply          []int    `yaml:"reply"`
-	Text           []string `yaml:"text"`
-	Pattern        string   `yaml:"pattern"`
-}
-
-// RuleError is a problem with one rule of a rules file.
-type RuleError struct {
-	File string
-	Line int
-	Rule string // the rule's id; empty when the rule has none
-	Err  error
-}
-
-func (e *RuleError) Error() string {
-	if e.Rule == "" {
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
-	}
-	return fmt.Sprintf("%s:%d: rule %q: %v", e.File, e.Line, e.Rule, e.Err)
-}
-
-func (e *RuleError) Unwrap() error { return e.Err }
-
 // LoadRules reads the operator rules file at path and returns it compiled
 // ahead of the embedded rules. An operator rule replaces the embedded rule
 // of the same id, and one with `disable: true` removes it. An empty path
@@ -112,30 +52,25 @@ func LoadRules(path string) (*RuleSet, error) {
 }
 
 // ParseRules compiles the operator rules in data, read from the file
-// named name, ahead of the embedded rules.
+// named name, ahead of the embedded rules. On error it returns every
+// problem of the file it found, each a *RuleError or a YAML syntax error,
+// joined with errors.Join.
 func ParseRules(name string, data []byte) (*RuleSet, error) {
 	builtin, err := builtinRuleList()
 	if err != nil {
 		return nil, err
 	}
-	operator, _, err := decodeRules(name, data, builtin.hints, true)
+	operator, err := decodeRules(name, data, &builtin)
 	if err != nil {
 		return nil, err
 	}
-	return compileSet(mergeRules(operator, builtin.rules))
-}
-
-// decodedRules is a decoded, validated, not yet compiled rules file.
-type decodedRules struct {
-	rules []rule
-	hints map[string]string
+	return compileSet(mergeRules(operator.rules, builtin.rules))
 }
 
 // builtinRuleList decodes the embedded rules once. Callers must not
 // modify the rules it returns: compileSet works on a copy.
 var builtinRuleList = sync.OnceValues(func() (decodedRules, error) {
-	rules, hints, err := decodeRules(builtinRulesName, builtinRules, nil, false)
-	return decodedRules{rules, hints}, err
+	return decodeRules(builtinRulesName, builtinRules, nil)
 })
 
 var builtinSet = sync.OnceValues(func() (*RuleSet, error) {
@@ -163,141 +98,6 @@ func mergeRules(operator, builtin []rule) []rule {
 		}
 	}
 	return merged
-}
-
-// decodeRules decodes and validates a rules file. Hints defined in the
-// file come on top of inherited. A disabled rule comes back with an empty
-// reason.
-func decodeRules(name string, data []byte, inherited map[string]string, operator bool) ([]rule, map[string]string, error) {
-	var file ruleFile
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&file); err != nil && !errors.Is(err, io.EOF) {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
-	}
-	lines, err := ruleLines(data)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name, err)
-	}
-
-	hints := make(map[string]string, len(inherited)+len(file.Hints))
-	for k, v := range inherited {
-		hints[k] = v
-	}
-	for k, v := range file.Hints {
-		hints[k] = v
-	}
-
-	rules := make([]rule, 0, len(file.Rules))
-	seen := make(map[string]bool, len(file.Rules))
-	for i, spec := range file.Rules {
-		fail := func(err error) error { return &RuleError{File: name, Line: lines[i], Rule: spec.ID, Err: err} }
-		if seen[spec.ID] {
-			return nil, nil, fail(errors.New("duplicate rule id"))
-		}
-		seen[spec.ID] = true
-
-		r, err := spec.rule(hints, operator)
-		if err != nil {
-			return nil, nil, fail(err)
-		}
-		r.origin = fmt.Sprintf("%s:%d", name, lines[i])
-		rules = append(rules, r)
-	}
-	return rules, hints, nil
-}
-
-// ruleLines returns the line of each entry of the rules list.
-func ruleLines(data []byte) ([]int, error) {
-	var doc struct {
-		Rules []yaml.Node `yaml:"rules"`
-	}
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, err
-	}
-	lines := make([]int, len(doc.Rules))
-	for i, n := range doc.Rules {
-		lines[i] = n.Line
-	}
-	return lines, nil
-}
-
-// rule converts and validates one rule, resolving a hint given by name.
-func (s *ruleSpec) rule(hints map[string]string, operator bool) (rule, error) {
-	if s.Disable {
-		if !operator {
-			return rule{}, errors.New("disable is only allowed in an operator rules file")
-		}
-		var conditions rule
-		if s.Reason != "" || s.When.apply(&conditions) != nil || conditions.conditions() > 0 {
-			return rule{}, errors.New("a disabling rule has only an id and disable: true")
-		}
-		return rule{id: s.ID}, nil
-	}
-
-	hardness, ok := hardnessNames[s.Hardness]
-	if !ok {
-		return rule{}, fmt.Errorf("invalid hardness %q: want soft, hard or hard-if-permanent", s.Hardness)
-	}
-	hint, err := resolveHint(s.Hint, hints)
-	if err != nil {
-		return rule{}, err
-	}
-	if strings.TrimSpace(s.Source) == "" {
-		return rule{}, errors.New("missing source: say which RFC or provider documentation the rule rests on")
-	}
-
-	r := rule{
-		id: s.ID, reason: Reason(s.Reason), hard: hardness, policy: Policy(s.Policy),
-		provider: Provider(s.Provider), hint: hint, source: s.Source,
-	}
-	if err := s.When.apply(&r); err != nil {
-		return rule{}, err
-	}
-	return r, r.validate()
-}
-
-// resolveHint returns the named hint when value is one word, and value
-// itself otherwise.
-func resolveHint(value string, hints map[string]string) (string, error) {
-	if value == "" || strings.ContainsAny(value, " \t") {
-		return value, nil
-	}
-	hint, ok := hints[value]
-	if !ok {
-		return "", fmt.Errorf("unknown hint %q: define it under hints, or write the hint as a sentence", value)
-	}
-	return hint, nil
-}
-
-func (c *conditionSpec) apply(r *rule) error {
-	r.kinds = c.Kind
-	r.actions = lowerAll(c.Action)
-	r.commands = c.Command
-	for _, p := range c.Provider {
-		r.providers = append(r.providers, Provider(p))
-	}
-	r.dtypes = lowerAll(c.DiagnosticType)
-	r.replies = c.Reply
-	r.text = c.Text
-	r.pattern = c.Pattern
-
-	for _, s := range c.Status {
-		p, err := parseCodePattern(strings.TrimSpace(s))
-		if err != nil {
-			return err
-		}
-		r.codes = append(r.codes, p)
-	}
-	return nil
-}
-
-func lowerAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strings.ToLower(s)
-	}
-	return out
 }
 
 // compileSet compiles the patterns of rules and builds the one literal

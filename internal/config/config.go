@@ -12,9 +12,13 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/bounced/bounced/internal/smtpd"
+	"github.com/bounced/bounced/internal/verp"
 )
 
 // Config is the whole configuration.
@@ -39,8 +43,11 @@ type Config struct {
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 }
 
-// SMTP configures the SMTP listener.
+// SMTP configures the SMTP or LMTP listener. Zero limits and timeouts
+// take the defaults of package smtpd, which Default fills in.
 type SMTP struct {
+	// Listen is a TCP address, or the path of a unix socket when it starts
+	// with "/".
 	Listen string `yaml:"listen"`
 
 	// Hostname is the name in the greeting; empty means the host name.
@@ -49,6 +56,94 @@ type SMTP struct {
 	// Domains are the bounce domains whose recipients are accepted. Empty
 	// accepts every domain, which Validate allows only on loopback.
 	Domains []string `yaml:"domains"`
+
+	// LMTP makes the listener speak LMTP, for a local MTA.
+	LMTP bool `yaml:"lmtp"`
+
+	// TLSCertFile and TLSKeyFile are the PEM files offered with STARTTLS;
+	// both or neither. SIGHUP reloads them.
+	TLSCertFile string `yaml:"tls_cert_file"`
+	TLSKeyFile  string `yaml:"tls_key_file"`
+
+	// VERPKeys are the signing keys of VERP return paths, the first one
+	// current; each at least 16 bytes. Empty turns signing off.
+	VERPKeys []string `yaml:"verp_keys"`
+
+	// Sizes in bytes.
+	KeepBytes        int64 `yaml:"keep_bytes"`
+	MaxMessageBytes  int64 `yaml:"max_message_bytes"`
+	MaxBufferedBytes int64 `yaml:"max_buffered_bytes"`
+	MinKeepBytes     int64 `yaml:"min_keep_bytes"`
+	MaxLineLength    int   `yaml:"max_line_length"`
+
+	MaxRecipients       int `yaml:"max_recipients"`
+	MaxConnections      int `yaml:"max_connections"`
+	MaxConnectionsPerIP int `yaml:"max_connections_per_ip"`
+	MaxErrors           int `yaml:"max_errors"`
+
+	CommandTimeout time.Duration `yaml:"command_timeout"`
+	DataTimeout    time.Duration `yaml:"data_timeout"`
+	SessionTimeout time.Duration `yaml:"session_timeout"`
+	CommitTimeout  time.Duration `yaml:"commit_timeout"`
+}
+
+// IsUnixSocket reports whether a listen address is the path of a unix
+// socket.
+func IsUnixSocket(addr string) bool {
+	return strings.HasPrefix(addr, "/")
+}
+
+func defaultSMTP() SMTP {
+	return SMTP{
+		Listen:              "127.0.0.1:2525",
+		KeepBytes:           smtpd.DefaultKeepBytes,
+		MaxMessageBytes:     smtpd.DefaultMaxMessageBytes,
+		MaxBufferedBytes:    smtpd.DefaultMaxBufferedBytes,
+		MinKeepBytes:        smtpd.DefaultMinKeepBytes,
+		MaxLineLength:       smtpd.DefaultMaxLineLength,
+		MaxRecipients:       smtpd.DefaultMaxRecipients,
+		MaxConnections:      smtpd.DefaultMaxConnections,
+		MaxConnectionsPerIP: smtpd.DefaultMaxConnectionsPerIP,
+		MaxErrors:           smtpd.DefaultMaxErrors,
+		CommandTimeout:      smtpd.DefaultCommandTimeout,
+		DataTimeout:         smtpd.DefaultDataTimeout,
+		SessionTimeout:      smtpd.DefaultSessionTimeout,
+		CommitTimeout:       smtpd.DefaultCommitTimeout,
+	}
+}
+
+// validate checks the SMTP settings that would otherwise fail at start or
+// be silently replaced by a default.
+func (s SMTP) validate() []error {
+	var errs []error
+	if (s.TLSCertFile == "") != (s.TLSKeyFile == "") {
+		errs = append(errs, errors.New("smtp.tls_cert_file and smtp.tls_key_file must be set together"))
+	}
+	for i, key := range s.VERPKeys {
+		if len(key) < verp.MinKeyLen {
+			errs = append(errs, fmt.Errorf("smtp.verp_keys[%d] is %d bytes, want at least %d", i, len(key), verp.MinKeyLen))
+		}
+	}
+	if s.KeepBytes > s.MaxMessageBytes {
+		errs = append(errs, fmt.Errorf("smtp.keep_bytes %d is larger than smtp.max_message_bytes %d", s.KeepBytes, s.MaxMessageBytes))
+	}
+	limits := []struct {
+		name  string
+		value int64
+	}{
+		{"keep_bytes", s.KeepBytes}, {"max_message_bytes", s.MaxMessageBytes}, {"max_buffered_bytes", s.MaxBufferedBytes},
+		{"min_keep_bytes", s.MinKeepBytes},
+		{"max_line_length", int64(s.MaxLineLength)}, {"max_recipients", int64(s.MaxRecipients)},
+		{"max_connections", int64(s.MaxConnections)}, {"max_connections_per_ip", int64(s.MaxConnectionsPerIP)},
+		{"max_errors", int64(s.MaxErrors)}, {"command_timeout", int64(s.CommandTimeout)}, {"data_timeout", int64(s.DataTimeout)},
+		{"session_timeout", int64(s.SessionTimeout)}, {"commit_timeout", int64(s.CommitTimeout)},
+	}
+	for _, l := range limits {
+		if l.value <= 0 {
+			errs = append(errs, fmt.Errorf("smtp.%s must be positive, got %d", l.name, l.value))
+		}
+	}
+	return errs
 }
 
 // HTTP configures the HTTP listener of the metrics, health checks and API.
@@ -64,7 +159,7 @@ type HTTP struct {
 // daemon on loopback with its data under the working directory.
 func Default() Config {
 	return Config{
-		SMTP:            SMTP{Listen: "127.0.0.1:2525"},
+		SMTP:            defaultSMTP(),
 		HTTP:            HTTP{Listen: "127.0.0.1:8025"},
 		DataDir:         "bounced-data",
 		LogLevel:        "info",
@@ -122,7 +217,8 @@ func (c Config) Validate() error {
 	if c.DataDir == "" {
 		errs = append(errs, errors.New("data_dir is empty"))
 	}
-	if len(c.SMTP.Domains) == 0 && !IsLoopback(c.SMTP.Listen) {
+	errs = append(errs, c.SMTP.validate()...)
+	if len(c.SMTP.Domains) == 0 && !IsLoopback(c.SMTP.Listen) && !IsUnixSocket(c.SMTP.Listen) {
 		errs = append(errs, fmt.Errorf("smtp.domains is required when smtp.listen %q is not a loopback address", c.SMTP.Listen))
 	}
 	if c.HTTP.Token == "" && !IsLoopback(c.HTTP.Listen) {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -117,6 +118,50 @@ func TestLoad_ExampleFile(t *testing.T) {
 	}
 	if len(cfg.Parse.ExtraHeaders) != 0 {
 		t.Errorf("example parse.extra_headers = %q, want none", cfg.Parse.ExtraHeaders)
+	}
+	// The file writes the empty lists as [], which decodes to empty, not
+	// nil, slices.
+	cfg.SMTP.Domains, cfg.SMTP.VERPKeys = nil, nil
+	if !reflect.DeepEqual(cfg.SMTP, def.SMTP) {
+		t.Errorf("example file smtp = %+v, want the defaults %+v", cfg.SMTP, def.SMTP)
+	}
+}
+
+func TestValidate_SMTPSettings(t *testing.T) {
+	tests := []struct {
+		name string
+		edit func(*SMTP)
+		want string
+	}{
+		{"certificate without key", func(s *SMTP) { s.TLSCertFile = "cert.pem" },
+			"smtp.tls_cert_file and smtp.tls_key_file must be set together"},
+		{"short VERP key", func(s *SMTP) { s.VERPKeys = []string{"0123456789abcdef", "short"} },
+			"smtp.verp_keys[1] is 5 bytes, want at least 16"},
+		{"keep past ceiling", func(s *SMTP) { s.KeepBytes = s.MaxMessageBytes + 1 },
+			"smtp.keep_bytes 67108865 is larger than smtp.max_message_bytes 67108864"},
+		{"zero limit", func(s *SMTP) { s.MaxConnectionsPerIP = 0 },
+			"smtp.max_connections_per_ip must be positive, got 0"},
+		{"negative timeout", func(s *SMTP) { s.DataTimeout = -1 },
+			"smtp.data_timeout must be positive, got -1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Default()
+			tt.edit(&cfg.SMTP)
+			err := cfg.Validate()
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("Validate error = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestValidate_UnixSocketNeedsNoDomains(t *testing.T) {
+	cfg := Default()
+	cfg.SMTP.Listen = "/run/bounced/lmtp.sock"
+	cfg.SMTP.LMTP = true
+	if err := cfg.Validate(); err != nil {
+		t.Errorf("LMTP on a unix socket without domains: %v", err)
 	}
 }
 

@@ -26,31 +26,60 @@ func (p *parser) completeFromText() {
 			text, _ := splitOriginal(p.text)
 			prose = &plainBounce{lines: splitProse(text)}
 		}
-		completeRecipient(r, prose)
+		completeRecipient(r, prose, len(p.report.Recipients) == 1)
 	}
 }
 
-// completeRecipient reads the paragraph of the prose that names r.
-func completeRecipient(r *Recipient, prose *plainBounce) {
+// completeRecipient reads the paragraph of the prose that names r. When
+// r is the only recipient of the report, the prose's reply may stand for
+// its diagnostic.
+func completeRecipient(r *Recipient, prose *plainBounce, only bool) {
 	at := prose.positions([]string{r.FinalRecipient})[0]
 	if at < 0 {
 		return
 	}
 
 	para := joinReplyLines(firstParagraph(prose.lines[at:min(at+maxBlockLines, len(prose.lines))]))
+	if r.DiagnosticCode == "" && len(para) <= len(r.FinalRecipient)+len("<>") {
+		// Only a list of addresses: Sendmail names the recipient again in
+		// its transcript with the reason.
+		para = laterParagraph(prose.lines, at, r.FinalRecipient, para)
+	}
 	if r.DiagnosticCode == "" {
-		if code, status := scanDiagnostic(para); code != 0 || status != "" {
-			r.DiagnosticCode, r.ReplyCode, r.DiagnosticStatus = para, code, status
-		}
+		r.DiagnosticCode, r.ReplyCode, r.DiagnosticStatus = proseDiagnostic(para, r.FinalRecipient, prose, only)
 	}
 	if r.FailedCommand == "" {
 		r.FailedCommand = findFailedCommand(para)
+	}
+	if r.FailedCommand == "" {
+		r.FailedCommand = transcriptCommand(prose.lines, r.FinalRecipient, r.DiagnosticCode)
 	}
 	if r.ReplyCode == 0 {
 		code, status := scanDiagnostic(para)
 		if status == "" || status == r.SpecificStatus() {
 			r.ReplyCode = code
 		}
+	}
+	if r.ReplyCode == 0 && only {
+		completeFromReply(r, prose.proseReply())
+	}
+}
+
+// completeFromReply takes the reply code of the prose's reply for the only
+// recipient of a report. Where the report gives a generic x.0.0, it takes
+// the reply's enhanced status code too. Sendmail, for one, reports a
+// failed local delivery program as "Status: 5.0.0" and "X-Unix; 255", and
+// only its transcript ends with "554 5.3.0 unknown mailer error 255".
+func completeFromReply(r *Recipient, reply []string) {
+	if reply == nil {
+		return
+	}
+	code, status := scanDiagnostic(joinReplyLines(reply[max(failureLine(reply), 0):]))
+	switch {
+	case status == "" || status == r.SpecificStatus():
+		r.ReplyCode = code
+	case isGenericStatus(r.SpecificStatus()) && status[0] == r.SpecificStatus()[0]:
+		r.ReplyCode, r.DiagnosticStatus = code, status
 	}
 }
 
@@ -79,4 +108,55 @@ func generatingAddress(rcpt string, text []byte) string {
 		return addr
 	}
 	return rcpt
+}
+
+// proseDiagnostic returns the diagnostic text, reply code and enhanced
+// status code that the prose gives a recipient whose report has no
+// Diagnostic-Code. The first that applies is para, the paragraph naming
+// the recipient, when it quotes a code. Next, when rcpt is the only
+// recipient, comes the paragraph of the prose that quotes a reply, as a
+// Sendmail transcript puts "mail.local: unknown user" above "554 ...
+// Service unavailable". Last comes para when it contains more than the
+// address, as Gmail's "the address couldn't be found".
+func proseDiagnostic(para, rcpt string, prose *plainBounce, only bool) (text string, code int, status string) {
+	if code, status := scanDiagnostic(para); code != 0 || status != "" {
+		return para, code, status
+	}
+	if reply := prose.proseReply(); only && reply != nil {
+		text := joinReplyLines(reply)
+		code, status := scanDiagnostic(text)
+		return text, code, status
+	}
+	if len(para) > len(rcpt)+len("<>") && !isQuotedHeaderField(para) {
+		return para, 0, ""
+	}
+	return "", 0, ""
+}
+
+// laterParagraph returns the paragraph of the next line after lines[at]
+// that names rcpt, or para when there is none.
+func laterParagraph(lines []string, at int, rcpt, para string) string {
+	for i := at + 1; i < len(lines); i++ {
+		if containsFold(lines[i], rcpt) {
+			return joinReplyLines(paragraphAt(lines, i))
+		}
+	}
+	return para
+}
+
+// isQuotedHeaderField reports whether text starts with a header field of
+// the returned message, as a report that quotes "To: a@b" above its
+// reason does. Such a paragraph names the recipient but not the failure.
+func isQuotedHeaderField(text string) bool {
+	lower := asciiLower(text)
+	for _, name := range []string{"to:", "cc:", "from:", "subject:", "date:", "message-id:"} {
+		if strings.HasPrefix(lower, name) {
+			return true
+		}
+	}
+	return false
+}
+
+func containsFold(s, substr string) bool {
+	return strings.Contains(asciiLower(s), asciiLower(substr))
 }

@@ -18,8 +18,18 @@ func (p *parser) readEmbeddedStatus(data []byte) {
 	for _, h := range readHeaderBlocks(section) {
 		p.addStatusBlock(h)
 	}
-	if len(p.report.Recipients) > 0 {
-		p.warnf("delivery-status fields found outside a message/delivery-status part")
+	if len(p.report.Recipients) == 0 {
+		return
+	}
+	p.warnf("delivery-status fields found outside a message/delivery-status part")
+
+	if p.text == nil {
+		// The walk found no text part either, so the prose that
+		// completeFromText reads is what comes before the fields.
+		// section is body[start:end], which leaves it the capacity of
+		// body from start on.
+		start := cap(body) - cap(section)
+		p.text = body[:min(start, maxTextBytes)]
 	}
 }
 

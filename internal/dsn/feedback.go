@@ -115,3 +115,12 @@ func isAutoReplyText(h message.Header, s *headerSummary) bool {
 	}
 	return false
 }
+
+// isUnsubscribeRequest reports whether a message is an unsubscribe
+// request that a mail client sent to a List-Unsubscribe mailto: address
+// (RFC 2369) on the user's behalf. Apple Mail marks its own with
+// "X-Apple-Unsubscribe: true" and "Auto-Submitted: auto-replied", so it
+// is an opt-out, not a vacation reply.
+func isUnsubscribeRequest(h message.Header) bool {
+	return strings.EqualFold(strings.TrimSpace(h.Get("X-Apple-Unsubscribe")), "true")
+}

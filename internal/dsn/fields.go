@@ -164,7 +164,12 @@ func parseRecipient(h textproto.Header) Recipient {
 	}
 	r.RemoteMTA = parseMTAName(h.Get("Remote-Mta"))
 	r.DiagnosticType, r.DiagnosticCode = parseDiagnosticCode(h.Values("Diagnostic-Code"))
-	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(r.DiagnosticCode)
+	if !isExitStatus(r.DiagnosticType, r.DiagnosticCode) {
+		r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(r.DiagnosticCode)
+	}
+	if r.DiagnosticCode == "" {
+		r.DiagnosticCode = statusComment(h.Get("Status"))
+	}
 
 	if r.FinalRecipient == "" {
 		r.FinalRecipient = r.OriginalRecipient
@@ -357,4 +362,33 @@ func decodeEscape(esc string) string {
 		return esc
 	}
 	return string(rune(n))
+}
+
+// isExitStatus reports whether a Diagnostic-Code is the bare exit status
+// of a local delivery program, as Sendmail writes "X-Unix; 255": a number
+// that is no SMTP reply code even where it looks like one.
+func isExitStatus(diagnosticType, text string) bool {
+	if diagnosticType != "x-unix" || text == "" {
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		if !isDigit(text[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// statusComment returns the comment of a Status field, such as "Over
+// quota" in "Status: 4.2.2 (Over quota)" as Oracle Communications
+// Messaging Server writes it, or "". RFC 3464 fields may carry RFC 822
+// comments; for a report without Diagnostic-Code this one is the only
+// reason given.
+func statusComment(status string) string {
+	start := strings.IndexByte(status, '(')
+	end := strings.LastIndexByte(status, ')')
+	if start < 0 || end < start {
+		return ""
+	}
+	return strings.Join(strings.Fields(status[start+1:end]), " ")
 }

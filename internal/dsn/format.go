@@ -262,9 +262,10 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte
 	}
 
 	// A bounce that names no recipient, such as a Postfix report whose
-	// delivery report is unavailable, is about the original's recipients.
+	// delivery report is unavailable, is about the original's recipients,
+	// and its prose, if any, gives the reason.
 	if looksLikeBounce(s) && p.report.Original.To != "" && !isAutoReply(h) {
-		p.addRecipients([]Recipient{{}})
+		p.addRecipients([]Recipient{m.plain.diagnoseBlock(m.plain.lines)})
 	}
 }
 

@@ -321,6 +321,9 @@ func (p *parser) decideKind(h message.Header, s *headerSummary) {
 		p.addAutoReplySender(h)
 	case len(r.Recipients) > 0:
 		r.Kind = kindFromActions(r.Recipients)
+	case isUnsubscribeRequest(h):
+		r.Kind, r.FeedbackType = KindComplaint, "opt-out"
+		p.addAutoReplySender(h)
 	case isAutoReply(h) || isAutoReplyText(h, s):
 		r.Kind = KindAutoReply
 		p.addAutoReplySender(h)

@@ -119,6 +119,9 @@ func extractPlain(b *plainBounce) []Recipient {
 			diagnosed[start] = r
 		}
 		r.FinalRecipient = addr
+		if r.FailedCommand == "" {
+			r.FailedCommand = transcriptCommand(b.lines, addr, r.DiagnosticCode)
+		}
 		rcpts = append(rcpts, r)
 	}
 	return rcpts
@@ -440,18 +443,22 @@ func blockText(block, all []string) []string {
 // addressParagraph returns the paragraph that starts block, the line
 // naming a recipient, together with the lines just above it that name no
 // address, such as "reject reason: Mailbox full" over "target mail
-// address: a@b". block must be a subslice of all.
+// address: a@b". block must be a slice of all made without a capacity
+// limit, such as all[i:j].
 func addressParagraph(block, all []string) []string {
 	para := firstParagraph(block)
 	if len(block) == 0 || len(para) == 0 {
 		return para
 	}
 
-	start := len(all) - len(block)
+	// block is all[offset:end] for some end, which leaves it the
+	// capacity of all from offset on.
+	offset := cap(all) - cap(block)
+	start := offset
 	for start > 0 && strings.TrimSpace(all[start-1]) != "" && !strings.Contains(all[start-1], "@") {
 		start--
 	}
-	return all[start : len(all)-len(block)+len(para)]
+	return all[start : offset+len(para)]
 }
 
 // firstParagraph returns the lines of block up to its first blank line
@@ -569,7 +576,30 @@ func findFailedCommand(text string) string {
 			from = at + len(trigger)
 		}
 	}
+	if best == "" {
+		best = qmailCommand(lower)
+	}
 	return best
+}
+
+// qmailPhrases are how qmail-remote names the stage that failed without
+// naming the command: "192.0.2.1 does not like recipient." for RCPT TO,
+// "does not like sender." for MAIL FROM, and "Connected to 192.0.2.1 but
+// my name was rejected." for HELO.
+var qmailPhrases = []struct{ phrase, name string }{
+	{"does not like recipient", "RCPT"},
+	{"does not like sender", "MAIL"},
+	{"but my name was rejected", "HELO"},
+	{"but sender was rejected", "MAIL"},
+}
+
+func qmailCommand(lower string) string {
+	for _, p := range qmailPhrases {
+		if strings.Contains(lower, p.phrase) {
+			return p.name
+		}
+	}
+	return ""
 }
 
 // commandAt returns the command that s starts with, after filler words.
@@ -639,7 +669,7 @@ func isReplyCodeAt(s string, i int) bool {
 	if s[i+1] < '0' || s[i+1] > '5' || !isDigit(s[i+2]) {
 		return false
 	}
-	return i+3 == len(s) || s[i+3] == ' ' || s[i+3] == '-' || s[i+3] == '\t' || s[i+3] == '\n'
+	return i+3 == len(s) || strings.IndexByte(" -,\t\n", s[i+3]) >= 0
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }

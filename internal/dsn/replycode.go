@@ -6,13 +6,20 @@ import (
 	"strings"
 )
 
-// quotedReplyRE matches a reply code after the phrase that introduces a
-// remote server's reply: "host mx.example.org said:", "RCPT TO:<a@b>:",
-// "[192.0.2.1]:", Sendmail's "<a@b>...". Go's regexp has no lookahead, so
-// the code checks what follows a match. The other codes are found by the
-// scanners of codescan.go.
-var quotedReplyRE = regexp.MustCompile(
-	`(?i)(?:[>\]]:|\.\.\.|\b(?:said|reply|response|replied|responded|error)\s*:?)\s*([2-5][0-5][0-9])(?:[\s-]|$)`)
+var (
+	// sendmailInnerReplyRE matches Sendmail's own code before the address
+	// and the reply it failed on after it, as in "554 <a@b>... 550 Host
+	// unknown".
+	sendmailInnerReplyRE = regexp.MustCompile(`^[2-5][0-5][0-9] <[^<>\s]*>\.\.\. ([2-5][0-5][0-9])(?:[\s,-]|$)`)
+
+	// quotedReplyRE matches a reply code after the phrase that
+	// introduces a remote server's reply: "host mx.example.org said:",
+	// "RCPT TO:<a@b>:", "[192.0.2.1]:", Sendmail's "<a@b>...". Go's
+	// regexp has no lookahead, so the code checks what follows a match.
+	// The other codes are found by the scanners of codescan.go.
+	quotedReplyRE = regexp.MustCompile(
+		`(?i)(?:[>\]]:|\.\.\.|\b(?:said|reply|response|replied|responded|error|error_code|response ?code)\s*:?)\s*([2-5][0-5][0-9])(?:[\s,-]|$)`)
+)
 
 // scanDiagnostic returns the SMTP reply code and the enhanced status code
 // found in a Diagnostic-Code text, zero and empty where there are none. A
@@ -46,6 +53,9 @@ func findReplyWithStatus(text string) (int, string) {
 func findReplyCode(text string) int {
 	text = strings.TrimSpace(text)
 	if isReplyCodeStart(text, 0) && (len(text) == 3 || isSpace(text[3]) || text[3] == '-') {
+		if inner := sendmailInnerReplyRE.FindStringSubmatch(text); inner != nil {
+			return atoi(inner[1])
+		}
 		return atoi(text[:3])
 	}
 	if !hasReplyCodeWord(text) {
@@ -58,10 +68,11 @@ func findReplyCode(text string) int {
 }
 
 // hasReplyCodeWord reports whether text holds a reply code followed by
-// white space, a hyphen or the end of text, anywhere.
+// white space, a comma, a hyphen or the end of text, anywhere, as
+// quotedReplyRE requires.
 func hasReplyCodeWord(text string) bool {
 	for i := 0; i+2 < len(text); i++ {
-		if isReplyCodeStart(text, i) && (i+3 == len(text) || isSpace(text[i+3]) || text[i+3] == '-') {
+		if isReplyCodeStart(text, i) && (i+3 == len(text) || isSpace(text[i+3]) || text[i+3] == ',' || text[i+3] == '-') {
 			return true
 		}
 	}

@@ -23,7 +23,10 @@ func TestScanDiagnostic(t *testing.T) {
 		{"  554-Bad DNS PTR 554 see http://example.org/", 554, ""},
 		{"host mx.example.org said: 550 no such user", 550, ""},
 		{"<a@example.org>... 550 User unknown", 550, ""},
+		{"554 <a@example.org>... 550 Host unknown (Authoritative answer from name server)", 550, ""},
 		{"SMTP error after RCPT TO:<a@b>: 452 Too many recipients", 452, ""},
+		{"a@example.jp Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action not taken", 550, ""},
+		{"[Status: Error, Address: <a@example.jp>, ResponseCode 421, , Host not reachable.]", 421, ""},
 
 		// Enhanced code alone.
 		{"5.1.1 Recipient unknown", 0, "5.1.1"},

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/bounced/bounced/internal/classify"
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/store"
 )
@@ -14,14 +15,19 @@ import (
 // ceiling.
 const maxImportBytes = 64 << 20
 
-func eventFilter(r *http.Request) (store.EventFilter, error) {
-	q := r.URL.Query()
-	f := store.EventFilter{
-		Domain:   q.Get("domain"),
-		Provider: q.Get("provider"),
-		Reason:   q.Get("reason"),
-		Policy:   q.Get("policy"),
+func (a *api) eventFilter(r *http.Request) (store.EventFilter, error) {
+	f := store.EventFilter{Domain: r.URL.Query().Get("domain")}
+	var err error
+	if f.Reason, err = a.reasonParam(r); err != nil {
+		return f, err
 	}
+	if f.Provider, err = enumParam(r, "provider", classify.Providers); err != nil {
+		return f, err
+	}
+	if f.Policy, err = enumParam(r, "policy", classify.Policies); err != nil {
+		return f, err
+	}
+	q := r.URL.Query()
 	if v := q.Get("recipient"); v != "" {
 		addr, err := address("recipient", v, false)
 		if err != nil {
@@ -29,7 +35,6 @@ func eventFilter(r *http.Request) (store.EventFilter, error) {
 		}
 		f.Recipient = addr
 	}
-	var err error
 	if f.Since, err = timeParam(r, "since"); err != nil {
 		return f, err
 	}
@@ -43,7 +48,7 @@ func eventFilter(r *http.Request) (store.EventFilter, error) {
 }
 
 func (a *api) listEvents(w http.ResponseWriter, r *http.Request) {
-	listPage(a, w, r, eventFilter, a.store.Events)
+	listPage(a, w, r, a.eventFilter, a.store.Events)
 }
 
 // getEvent returns one event. Its rule field names the classifier rule,

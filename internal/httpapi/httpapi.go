@@ -9,8 +9,10 @@ import (
 	"crypto/subtle"
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -32,6 +34,8 @@ type Store interface {
 	Event(id uint64) (store.Event, error)
 	Message(id uint64) (store.Message, error)
 	Quarantine(cursor string, limit int) ([]store.Message, string, error)
+	SuppressionsByReason() (map[string]int, error)
+	Ready() error
 }
 
 // Pipeline is the part of the ingest pipeline the API uses for imports
@@ -93,7 +97,7 @@ func New(cfg Config, st Store, pipeline Pipeline, gatherer prometheus.Gatherer, 
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelError),
 	}))
 	mux.HandleFunc("GET /healthz", ok)
-	mux.HandleFunc("GET /readyz", ok)
+	mux.HandleFunc("GET /readyz", a.ready)
 
 	apiMux := http.NewServeMux()
 	for _, r := range routes {
@@ -113,6 +117,19 @@ func ok(w http.ResponseWriter, _ *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
+// ready returns 503 with the reason while the store's commits are
+// failing, so that a load balancer or an MTA's health check stops sending
+// mail that would only get 451.
+func (a *api) ready(w http.ResponseWriter, r *http.Request) {
+	if err := a.store.Ready(); err != nil {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "not ready: %v\n", err)
+		return
+	}
+	ok(w, r)
+}
+
 func (a *api) getOpenAPI(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "application/yaml")
 	w.Write(openAPI)
@@ -124,16 +141,25 @@ func requireToken(token string, next http.Handler) http.Handler {
 	if token == "" {
 		return next
 	}
-	want := []byte("Bearer " + token)
+	want := []byte(token)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		got := []byte(r.Header.Get("Authorization"))
-		if subtle.ConstantTimeCompare(got, want) != 1 {
+		if subtle.ConstantTimeCompare(bearerToken(r), want) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="bounced"`)
 			writeError(w, http.StatusUnauthorized, "unauthorized", "missing or invalid bearer token")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// bearerToken returns the token of a "Bearer" Authorization header, or
+// nil. The scheme name is case-insensitive (RFC 7235, section 2.1).
+func bearerToken(r *http.Request) []byte {
+	scheme, token, found := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return nil
+	}
+	return []byte(strings.TrimLeft(token, " "))
 }
 
 // apiError is the body of every error response: a stable code for

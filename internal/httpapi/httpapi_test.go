@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -255,14 +254,7 @@ func TestListSuppressions(t *testing.T) {
 func TestExportSuppressions(t *testing.T) {
 	s := newTestServer(t, "")
 	s.do(t, "PUT", "/api/v1/suppressions/x@two.example", `{"comment":"with, comma"}`)
-	status, body := s.do(t, "GET", "/api/v1/suppressions.csv", "")
-	if status != 200 {
-		t.Fatalf("status %d: %s", status, body)
-	}
-	records, err := csv.NewReader(strings.NewReader(body)).ReadAll()
-	if err != nil {
-		t.Fatalf("parsing CSV: %v", err)
-	}
+	records := s.exportCSV(t)
 	if len(records) != 3 || !slices.Equal(records[0], csvHeader) {
 		t.Fatalf("records = %v, want the header and 2 entries", records)
 	}
@@ -270,7 +262,7 @@ func TestExportSuppressions(t *testing.T) {
 		t.Errorf("rows = %v", records[1:])
 	}
 
-	status, body = s.do(t, "GET", "/api/v1/suppressions.csv?domain=two.example", "")
+	status, body := s.do(t, "GET", "/api/v1/suppressions.csv?domain=two.example", "")
 	if status != 200 || strings.Count(body, "\n") != 2 {
 		t.Errorf("filtered export: status %d, body %q; want the header and one entry", status, body)
 	}

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/bounced/bounced/internal/classify"
 	"github.com/bounced/bounced/internal/store"
 )
 
@@ -68,7 +70,12 @@ func address(field, value string, wildcard bool) (string, error) {
 
 // timeParam returns the RFC 3339 time of query parameter name, or zero.
 func timeParam(r *http.Request, name string) (time.Time, error) {
-	v := r.URL.Query().Get(name)
+	return timeField(name, r.URL.Query().Get(name))
+}
+
+// timeField parses v, the RFC 3339 time of query parameter or JSON body
+// field name. An empty v is the zero time.
+func timeField(name, v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
@@ -77,6 +84,42 @@ func timeParam(r *http.Request, name string) (time.Time, error) {
 		return t, invalid(name, "invalid %s %q: want an RFC 3339 time such as 2026-12-01T00:00:00Z", name, v)
 	}
 	return t, nil
+}
+
+// reasonParam returns the reason query parameter. It must be a reason the
+// classifier gives, "manual", or the reason of an entry on the list,
+// because an operator may add entries with a reason of their own.
+func (a *api) reasonParam(r *http.Request) (string, error) {
+	v := r.URL.Query().Get("reason")
+	if v == "" || v == "manual" || slices.Contains(classify.Reasons, classify.Reason(v)) {
+		return v, nil
+	}
+	counts, err := a.store.SuppressionsByReason()
+	if err != nil {
+		return "", err
+	}
+	if counts[v] == 0 {
+		return "", invalid("reason", "unknown reason %q: want a reason such as userunknown or mailboxfull (see the API description), manual, or the reason of a manual entry", v)
+	}
+	return v, nil
+}
+
+// enumParam returns query parameter name, which must be empty or one of
+// values.
+func enumParam[T ~string](r *http.Request, name string, values []T) (string, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" || slices.Contains(values, T(v)) {
+		return v, nil
+	}
+	return "", invalid(name, "unknown %s %q: want one of %s", name, v, strings.Join(stringsOf(values), ", "))
+}
+
+func stringsOf[T ~string](values []T) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = string(v)
+	}
+	return out
 }
 
 // limitParam returns the limit query parameter, or 0 for the default.
@@ -108,6 +151,10 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	err := dec.Decode(v)
 	if errors.Is(err, io.EOF) {
 		return nil // an empty body leaves every field at its zero value
+	}
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
+		return invalid(typeErr.Field, "invalid %s: want a JSON %s, not %s", typeErr.Field, typeErr.Type, typeErr.Value)
 	}
 	if err != nil {
 		return invalid("body", "invalid JSON body: %v", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bounced/bounced/internal/store"
@@ -35,9 +36,9 @@ func (a *api) getSuppression(w http.ResponseWriter, r *http.Request) {
 // putRequest is the body of PUT /suppressions/{address}; every field is
 // optional.
 type putRequest struct {
-	Reason  string    `json:"reason"`
-	Comment string    `json:"comment"`
-	Expires time.Time `json:"expires"`
+	Reason  string `json:"reason"`
+	Comment string `json:"comment"`
+	Expires string `json:"expires"` // RFC 3339
 }
 
 // putSuppression adds a manual entry, or turns the existing entry into
@@ -53,12 +54,17 @@ func (a *api) putSuppression(w http.ResponseWriter, r *http.Request) {
 		a.writeRequestError(w, r, err)
 		return
 	}
-	if !req.Expires.IsZero() && !req.Expires.After(time.Now()) {
+	expires, err := timeField("expires", req.Expires)
+	if err != nil {
+		a.writeRequestError(w, r, err)
+		return
+	}
+	if !expires.IsZero() && !expires.After(time.Now()) {
 		writeInvalid(w, "expires", "expires must be in the future")
 		return
 	}
 
-	entry := store.ManualEntry{Address: addr, Reason: req.Reason, Comment: req.Comment, Expires: req.Expires}
+	entry := store.ManualEntry{Address: addr, Reason: req.Reason, Comment: req.Comment, Expires: expires}
 	if _, err := a.store.AddSuppressions(r.Context(), []store.ManualEntry{entry}); err != nil {
 		a.writeInternal(w, r, err)
 		return
@@ -142,21 +148,24 @@ func (a *api) checkSuppressions(w http.ResponseWriter, r *http.Request) {
 }
 
 // suppressionFilter reads the filters of GET /suppressions.
-func suppressionFilter(r *http.Request) (store.SuppressionFilter, error) {
+func (a *api) suppressionFilter(r *http.Request) (store.SuppressionFilter, error) {
 	q := r.URL.Query()
-	f := store.SuppressionFilter{Domain: q.Get("domain"), Reason: q.Get("reason"), Kind: suppress.Kind(q.Get("kind"))}
+	f := store.SuppressionFilter{Domain: q.Get("domain"), Kind: suppress.Kind(q.Get("kind"))}
 	switch f.Kind {
 	case "", suppress.KindHard, suppress.KindSoft, suppress.KindComplaint, suppress.KindManual:
 	default:
 		return f, invalid("kind", "invalid kind %q: want hard, soft, complaint or manual", f.Kind)
 	}
 	var err error
+	if f.Reason, err = a.reasonParam(r); err != nil {
+		return f, err
+	}
 	f.Since, err = timeParam(r, "since")
 	return f, err
 }
 
 func (a *api) listSuppressions(w http.ResponseWriter, r *http.Request) {
-	listPage(a, w, r, suppressionFilter, a.store.Suppressions)
+	listPage(a, w, r, a.suppressionFilter, a.store.Suppressions)
 }
 
 var csvHeader = []string{"address", "kind", "reason", "policy", "rule", "first_seen", "last_seen", "count", "event_id", "expires", "comment"}
@@ -165,7 +174,7 @@ var csvHeader = []string{"address", "kind", "reason", "policy", "rule", "first_s
 // page by page, so that memory stays bounded. Each page is its own read
 // transaction, so an entry added during the export may be missing.
 func (a *api) exportSuppressions(w http.ResponseWriter, r *http.Request) {
-	f, err := suppressionFilter(r)
+	f, err := a.suppressionFilter(r)
 	if err != nil {
 		a.writeRequestError(w, r, err)
 		return
@@ -197,11 +206,26 @@ func (a *api) exportSuppressions(w http.ResponseWriter, r *http.Request) {
 }
 
 func csvRecord(e *store.Suppression) []string {
-	return []string{
+	record := []string{
 		e.Address, string(e.Kind), e.Reason, e.Policy, e.Rule,
 		csvTime(e.FirstSeen), csvTime(e.LastSeen), strconv.Itoa(e.Count),
 		strconv.FormatUint(e.EventID, 10), csvTime(e.Expires), e.Comment,
 	}
+	for i, cell := range record {
+		record[i] = csvCell(cell)
+	}
+	return record
+}
+
+// csvCell defuses a cell that a spreadsheet would run as a formula
+// (CSV injection): one that starts with =, +, -, @, a tab or a carriage
+// return gets a leading single quote. Addresses and comments can come from
+// forged bounces, so every cell is checked.
+func csvCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func csvTime(t time.Time) string {
@@ -212,8 +236,8 @@ func csvTime(t time.Time) string {
 }
 
 type deliveryRequest struct {
-	Address string    `json:"address"`
-	Time    time.Time `json:"time"`
+	Address string `json:"address"`
+	Time    string `json:"time"` // RFC 3339
 }
 
 // postDelivery records a successful delivery reported by the sender,
@@ -229,7 +253,12 @@ func (a *api) postDelivery(w http.ResponseWriter, r *http.Request) {
 		a.writeRequestError(w, r, err)
 		return
 	}
-	ev, err := a.store.RecordDelivery(r.Context(), addr, req.Time)
+	at, err := timeField("time", req.Time)
+	if err != nil {
+		a.writeRequestError(w, r, err)
+		return
+	}
+	ev, err := a.store.RecordDelivery(r.Context(), addr, at)
 	if err != nil {
 		a.writeInternal(w, r, err)
 		return

@@ -29,6 +29,16 @@ type Envelope struct {
 	// bytes handed to Ingest when Truncated is set.
 	Size      int64
 	Truncated bool
+
+	// RequireVerified is set when return paths are signed, or when the
+	// transport finds the message suspicious: then only an event for
+	// VerifiedRecipient is trusted to suppress, and every other event is
+	// stored as untrusted.
+	RequireVerified bool
+
+	// VerifiedRecipient is the original recipient carried by an envelope
+	// recipient whose VERP signature verified; empty when none did.
+	VerifiedRecipient string
 }
 
 // Receipt tells the transport what became of a stored message.
@@ -195,6 +205,7 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope, c *classify.
 		result = classify.Classify(in)
 	}
 
+	untrusted := !env.trusts(recipient, rcpt.OriginalRecipient)
 	return store.Event{
 		Time:              env.Received,
 		Recipient:         recipient,
@@ -213,8 +224,24 @@ func newEvent(report *dsn.Report, rcpt dsn.Recipient, env Envelope, c *classify.
 		Hint:              result.Hint,
 		Provider:          string(result.Provider),
 		OriginalMessageID: report.Original.MessageID,
+		Untrusted:         untrusted,
 		OriginalHeaders:   report.Original.Headers,
 	}
+}
+
+// trusts reports whether an event for recipient (or for the
+// Original-Recipient original) may suppress. A signed return path vouches
+// only for the recipient it carries, so that a valid signature for one
+// address cannot carry a report that names others.
+func (env Envelope) trusts(recipient, original string) bool {
+	if !env.RequireVerified {
+		return true
+	}
+	if env.VerifiedRecipient == "" {
+		return false
+	}
+	verified := store.NormalizeAddress(env.VerifiedRecipient)
+	return store.NormalizeAddress(recipient) == verified || store.NormalizeAddress(original) == verified
 }
 
 // verpRecipient returns the original recipient encoded in the first VERP

@@ -146,6 +146,43 @@ func TestMetrics_Lint(t *testing.T) {
 	}
 }
 
+func TestIngest_SignedReturnPathTrust(t *testing.T) {
+	tests := []struct {
+		name       string
+		verified   string
+		suppressed int
+		untrusted  []bool // per event: dave@example.com, erin@example.com
+	}{
+		{"verified recipient suppresses", "Dave@Example.com", 1, []bool{false, true}},
+		{"no valid signature suppresses no one", "", 0, []bool{true, true}},
+		{"signature for another address", "mallory@example.com", 0, []bool{true, true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, st, _ := newTestPipeline(t)
+			env := envelope("bounces@b.example.org")
+			env.RequireVerified = true
+			env.VerifiedRecipient = tt.verified
+			receipt, err := p.Ingest(context.Background(), env, readFixture(t, "two-recipients.eml"))
+			if err != nil {
+				t.Fatalf("Ingest: %v", err)
+			}
+			if receipt.Suppressed != tt.suppressed {
+				t.Errorf("suppressed = %d, want %d", receipt.Suppressed, tt.suppressed)
+			}
+			for i, addr := range []string{"dave@example.com", "erin@example.com"} {
+				events, err := st.EventsByRecipient(addr, 0)
+				if err != nil || len(events) != 1 {
+					t.Fatalf("events of %s = %v, %v; want one", addr, events, err)
+				}
+				if events[0].Untrusted != tt.untrusted[i] {
+					t.Errorf("event of %s untrusted = %v, want %v", addr, events[0].Untrusted, tt.untrusted[i])
+				}
+			}
+		})
+	}
+}
+
 // campaignBounce is a Postfix-style DSN whose returned message carries a
 // campaign id.
 const campaignBounce = `From: MAILER-DAEMON@mx.example.org

@@ -1,5 +1,6 @@
-// Package mailbox reads the messages of an mbox file or a Maildir, so that
-// an operator moving off a bounce mailbox can import it.
+// Package mailbox reads the messages of an mbox file, a Maildir or a single
+// message file, so that an operator moving off a bounce mailbox can import
+// it.
 package mailbox
 
 import (
@@ -24,9 +25,12 @@ type Message struct {
 	Raw    []byte
 }
 
-// Open returns the messages at path: the files in new/ and cur/ when path
-// is a Maildir, else the messages of path read as an mbox file. Iteration
-// stops at the first error, which it yields.
+// Open returns the messages at path. A Maildir yields the files in its
+// new/ and cur/. A file whose first line that is not blank is a "From "
+// line is read as an mbox. A file whose first line is a header field is
+// one message, such as an .eml file. Any other file is an error, because
+// it contains no message. Iteration stops at the first error, which it
+// yields.
 func Open(path string) (iter.Seq2[Message, error], error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -35,7 +39,67 @@ func Open(path string) (iter.Seq2[Message, error], error) {
 	if info.IsDir() {
 		return maildir(path)
 	}
-	return mboxFile(path), nil
+
+	first, err := firstLine(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening mailbox: %w", err)
+	}
+	switch {
+	case bytes.HasPrefix(first, fromLine):
+		return mboxFile(path), nil
+	case isHeaderField(first):
+		return singleMessage(path), nil
+	case len(first) == 0:
+		return nil, fmt.Errorf("%q contains no message: it is empty", path)
+	}
+	return nil, fmt.Errorf("%q is neither an mbox (its first line is not a \"From \" line) nor a message (its first line is not a header field); first line %.60q", path, first)
+}
+
+// firstLine returns the first line of the file at path that is not blank,
+// without its line ending. It returns at most 4,096 bytes of a line.
+func firstLine(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+
+	br := bufio.NewReader(io.LimitReader(f, MaxMessageBytes))
+	for {
+		line, err := br.ReadSlice('\n')
+		if trimmed := bytes.TrimRight(line, "\r\n"); len(trimmed) > 0 {
+			return trimmed, nil
+		}
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
+			return nil, err
+		}
+	}
+}
+
+// isHeaderField reports whether line starts like an RFC 5322 header field:
+// a name of printable US-ASCII characters other than the colon, then a
+// colon.
+func isHeaderField(line []byte) bool {
+	name, _, found := bytes.Cut(line, []byte(":"))
+	if !found || len(name) == 0 {
+		return false
+	}
+	for _, c := range name {
+		if c < 33 || c > 126 {
+			return false
+		}
+	}
+	return true
+}
+
+func singleMessage(path string) iter.Seq2[Message, error] {
+	return func(yield func(Message, error) bool) {
+		raw, err := readFile(path)
+		yield(Message{Source: path, Raw: raw}, err)
+	}
 }
 
 func maildir(dir string) (iter.Seq2[Message, error], error) {

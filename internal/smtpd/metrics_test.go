@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,5 +66,41 @@ func TestRejectionLabel(t *testing.T) {
 		if got := rejectionLabel(code); got != want {
 			t.Errorf("rejectionLabel(%d) = %q, want %q", code, got, want)
 		}
+	}
+}
+
+func TestMetrics_Lint(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	NewMetrics(reg)
+	problems, err := testutil.GatherAndLint(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Errorf("%s: %s", p.Metric, p.Text)
+	}
+}
+
+func TestMetrics_RejectedConnectionCounted(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	log := testLogger(t)
+	srv, err := New(Config{MaxConnectionsPerIP: 1, Metrics: NewMetrics(reg)}, nil, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := serveLoopback(t, srv)
+
+	openSession(t, addr)
+	s := openSession(t, addr)
+	s.expectClosed()
+
+	want := `
+# HELP bounced_smtp_connections_rejected_total Connections rejected with 421 by the connection limit: total or per_ip.
+# TYPE bounced_smtp_connections_rejected_total counter
+bounced_smtp_connections_rejected_total{limit="per_ip"} 1
+bounced_smtp_connections_rejected_total{limit="total"} 0
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "bounced_smtp_connections_rejected_total"); err != nil {
+		t.Error(err)
 	}
 }

@@ -1,18 +1,19 @@
-// Package smtpd is bounced's SMTP listener, built on go-smtp. It accepts
-// bounces addressed to the configured bounce domains from any sender, the
-// null sender included, never relays, and replies 250 only once the
-// ingest pipeline has the message on disk.
+// Package smtpd is bounced's SMTP and LMTP listener, built on go-smtp. It
+// accepts bounces addressed to the configured bounce domains from any
+// sender, the null sender included, never relays, and replies 250 only
+// once the ingest pipeline has the message on disk.
 package smtpd
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/emersion/go-smtp"
 
@@ -25,114 +26,89 @@ type Ingester interface {
 	Ingest(ctx context.Context, env ingest.Envelope, raw []byte) (ingest.Receipt, error)
 }
 
-// Config holds the listener's settings. Zero values take the defaults
-// below, because go-smtp reads zero as unlimited.
-type Config struct {
-	// Hostname is the name in the greeting and EHLO reply.
-	Hostname string
-
-	// Domains are the bounce domains whose recipients are accepted; others
-	// get 550 5.1.2. An empty list accepts every domain.
-	Domains []string
-
-	// KeepBytes is how much of a message is kept; the rest is read and
-	// discarded and the message is marked truncated. The report and the
-	// returned headers come first in a bounce, so they fit.
-	KeepBytes int64
-
-	// MaxMessageBytes is the size past which a message is refused with
-	// 552 5.3.4.
-	MaxMessageBytes int64
-
-	MaxRecipients int
-	MaxLineLength int
-
-	// ReadTimeout bounds the wait for each command line and, because
-	// go-smtp does not refresh it while DATA streams, the whole DATA
-	// transfer.
-	ReadTimeout  time.Duration
-	WriteTimeout time.Duration
-
-	// CommitTimeout bounds the wait for the store to commit a message
-	// before replying 451.
-	CommitTimeout time.Duration
-
-	// Metrics counts open sessions and rejections; nil counts nothing.
-	Metrics *Metrics
-}
-
-// Defaults for Config.
-const (
-	DefaultKeepBytes       = 2 << 20
-	DefaultMaxMessageBytes = 64 << 20
-	DefaultMaxRecipients   = 100
-	DefaultMaxLineLength   = 64 << 10
-	DefaultReadTimeout     = 5 * time.Minute
-	DefaultWriteTimeout    = time.Minute
-	DefaultCommitTimeout   = 30 * time.Second
-)
-
-func (c Config) withDefaults() Config {
-	if c.Hostname == "" {
-		c.Hostname = "localhost"
-	}
-	setDefault(&c.KeepBytes, DefaultKeepBytes)
-	setDefault(&c.MaxMessageBytes, DefaultMaxMessageBytes)
-	setDefault(&c.MaxRecipients, DefaultMaxRecipients)
-	setDefault(&c.MaxLineLength, DefaultMaxLineLength)
-	setDefault(&c.ReadTimeout, DefaultReadTimeout)
-	setDefault(&c.WriteTimeout, DefaultWriteTimeout)
-	setDefault(&c.CommitTimeout, DefaultCommitTimeout)
-	return c
-}
-
-func setDefault[T int | int64 | time.Duration](v *T, def T) {
-	if *v <= 0 {
-		*v = def
-	}
-}
-
-// Server is a running SMTP listener.
+// Server is a running SMTP or LMTP listener.
 type Server struct {
 	smtp     *smtp.Server
 	cfg      Config
 	ingester Ingester
 	log      *slog.Logger
+	metrics  *Metrics
+	buffers  *bufferPool
+	cert     atomic.Pointer[tls.Certificate]
 	nextConn atomic.Uint64
 
 	mu        sync.Mutex
-	listeners []*connTracker
+	listeners []*listener
 }
 
-// New returns a server that hands each message to ing.
-func New(cfg Config, ing Ingester, log *slog.Logger) *Server {
+// New returns a server that hands each message to ing. It fails when the
+// TLS certificate or key cannot be loaded.
+func New(cfg Config, ing Ingester, log *slog.Logger) (*Server, error) {
 	cfg = cfg.withDefaults()
-	s := &Server{cfg: cfg, ingester: ing, log: log}
+	s := &Server{
+		cfg:      cfg,
+		ingester: ing,
+		log:      log,
+		metrics:  cfg.Metrics,
+		buffers:  newBufferPool(cfg.KeepBytes, cfg.MinKeepBytes, cfg.MaxBufferedBytes),
+	}
 
 	srv := smtp.NewServer(smtp.BackendFunc(s.newSession))
 	srv.Domain = cfg.Hostname
+	srv.LMTP = cfg.LMTP
 	srv.MaxMessageBytes = cfg.MaxMessageBytes
 	srv.MaxRecipients = cfg.MaxRecipients
 	srv.MaxLineLength = cfg.MaxLineLength
-	srv.ReadTimeout = cfg.ReadTimeout
+	srv.ReadTimeout = cfg.CommandTimeout
 	srv.WriteTimeout = cfg.WriteTimeout
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	// Postfix sends ORCPT and NOTIFY when DSN is advertised; go-smtp
-	// refuses those parameters otherwise.
+	// rejects those parameters otherwise.
 	srv.EnableDSN = true
 	s.smtp = srv
-	return s
+
+	if cfg.TLSCertFile != "" || cfg.TLSKeyFile != "" {
+		if err := s.ReloadTLS(); err != nil {
+			return nil, err
+		}
+		srv.TLSConfig = &tls.Config{
+			MinVersion:     tls.VersionTLS12,
+			GetCertificate: s.certificate,
+		}
+	}
+	return s, nil
+}
+
+// ReloadTLS reads the certificate and key files again, for connections
+// that start TLS from now on. On failure the previous certificate stays in
+// use. It does nothing when no certificate is configured.
+func (s *Server) ReloadTLS() error {
+	if s.cfg.TLSCertFile == "" && s.cfg.TLSKeyFile == "" {
+		return nil
+	}
+	cert, err := tls.LoadX509KeyPair(s.cfg.TLSCertFile, s.cfg.TLSKeyFile)
+	if err != nil {
+		return fmt.Errorf("loading TLS certificate %q and key %q: %w", s.cfg.TLSCertFile, s.cfg.TLSKeyFile, err)
+	}
+	s.cert.Store(&cert)
+	s.log.Info("tls certificate loaded", "cert_file", s.cfg.TLSCertFile)
+	return nil
+}
+
+func (s *Server) certificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+	return s.cert.Load(), nil
 }
 
 // Serve accepts connections on l until Shutdown or Close.
 func (s *Server) Serve(l net.Listener) error {
-	tracker := trackConns(l, s.cfg.Metrics)
+	ln := s.newListener(l)
 	s.mu.Lock()
-	s.listeners = append(s.listeners, tracker)
+	s.listeners = append(s.listeners, ln)
 	s.mu.Unlock()
 
-	s.log.Info("smtp listener started", "addr", l.Addr().String(), "domains", s.cfg.Domains)
-	err := s.smtp.Serve(tracker)
+	s.log.Info("smtp listener started", "addr", l.Addr().String(), "lmtp", s.cfg.LMTP,
+		"starttls", s.smtp.TLSConfig != nil, "signed_verp", len(s.cfg.VERPKeys) > 0, "domains", s.cfg.Domains)
+	err := s.smtp.Serve(ln)
 	if errors.Is(err, smtp.ErrServerClosed) {
 		return nil
 	}
@@ -166,9 +142,14 @@ func (s *Server) closeConns() int {
 
 func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
 	remote := c.Conn().RemoteAddr().String()
-	log := s.log.With("conn_id", s.nextConn.Add(1), "remote_addr", remote)
-	log.Debug("smtp session started", "helo", c.Hostname())
-	return &session{server: s, remote: remote, log: log}, nil
+	var id uint64
+	if nc := connOf(c.Conn()); nc != nil {
+		id = nc.id
+	}
+	log := s.log.With("conn_id", id, "remote_addr", remote)
+	_, isTLS := c.TLSConnectionState()
+	log.Debug("smtp session started", "helo", c.Hostname(), "tls", isTLS)
+	return &session{server: s, conn: c, remote: remote, log: log}, nil
 }
 
 // acceptsDomain reports whether recipients at domain are accepted.

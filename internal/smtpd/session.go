@@ -1,7 +1,6 @@
 package smtpd
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/bounced/bounced/internal/ingest"
+	"github.com/bounced/bounced/internal/verp"
 )
 
 // Replies sent by the session. Their text names no internal detail; the
@@ -28,20 +28,31 @@ var (
 		EnhancedCode: smtp.EnhancedCode{5, 1, 3},
 		Message:      "Recipient address syntax is invalid",
 	}
-)
-
-// errStoreUnavailable returns the reply for a message that could not be
-// committed: temporary, so the peer retries.
-func errStoreUnavailable() *smtp.SMTPError {
-	return &smtp.SMTPError{
+	errTooManyErrors = &smtp.SMTPError{
+		Code:         421,
+		EnhancedCode: smtp.EnhancedCode{4, 7, 0},
+		Message:      "Too many errors, closing connection",
+	}
+	errStoreUnavailable = &smtp.SMTPError{
 		Code:         451,
 		EnhancedCode: smtp.EnhancedCode{4, 3, 0},
 		Message:      "Temporary local failure, message not stored; try again later",
 	}
-}
+	errReadData = &smtp.SMTPError{
+		Code:         451,
+		EnhancedCode: smtp.EnhancedCode{4, 3, 0},
+		Message:      "Failed to read message data; try again later",
+	}
+	errLineTooLong = &smtp.SMTPError{
+		Code:         554,
+		EnhancedCode: smtp.EnhancedCode{5, 6, 0},
+		Message:      "Message has a line longer than this server accepts",
+	}
+)
 
 type session struct {
 	server *Server
+	conn   *smtp.Conn
 	remote string
 	log    *slog.Logger
 
@@ -49,55 +60,77 @@ type session struct {
 	rcpt []string
 }
 
+// message is the data of one DATA command, read into a pooled buffer.
+type message struct {
+	buf      []byte // the whole buffer
+	pooled   bool   // buf is a full buffer of the pool
+	raw      []byte // the kept part of the message, within buf
+	size     int64
+	received time.Time
+
+	// abandoned is set when a commit timed out: the store may still read
+	// buf, so it must not be reused.
+	abandoned bool
+}
+
 func (s *session) Mail(from string, _ *smtp.MailOptions) (err error) {
-	defer func() { s.server.cfg.Metrics.countReply(err) }()
+	defer func() { s.server.metrics.countReply(err) }()
 	s.from = from
 	return nil
 }
 
 func (s *session) Rcpt(to string, _ *smtp.RcptOptions) (err error) {
-	defer func() { s.server.cfg.Metrics.countReply(err) }()
+	defer func() { s.server.metrics.countReply(err) }()
 	_, domain, ok := strings.Cut(to, "@")
 	if !ok || domain == "" {
 		s.log.Info("recipient rejected", "recipient", to, "err", "no domain")
-		return errRecipientSyntax
+		return s.reject(errRecipientSyntax)
 	}
 	if !s.server.acceptsDomain(domain) {
 		s.log.Info("recipient rejected", "recipient", to, "err", "not a bounce domain")
-		return errRecipientDomain
+		return s.reject(errRecipientDomain)
 	}
 	s.rcpt = append(s.rcpt, to)
 	return nil
 }
 
-// Data reads the message, keeping at most KeepBytes of it, and replies 250
-// only after the ingest pipeline has committed it.
+// reject counts a rejected command against MaxErrors. Past it, the reply
+// becomes 421 and the connection is hung up after it is sent.
+func (s *session) reject(reply *smtp.SMTPError) error {
+	c := connOf(s.conn.Conn())
+	if c == nil {
+		return reply
+	}
+	c.errors++
+	if c.errors < s.server.cfg.MaxErrors {
+		return reply
+	}
+	s.log.Warn("closing session after too many errors", "errors", c.errors)
+	c.hangup.Store(true)
+	return errTooManyErrors
+}
+
+// Data reads the message and replies 250 only after the ingest pipeline
+// has committed it.
 func (s *session) Data(r io.Reader) (err error) {
-	defer func() { s.server.cfg.Metrics.countReply(err) }()
-	received := time.Now()
-	raw, size, err := readBounded(r, s.server.cfg.KeepBytes)
+	defer func() { s.server.metrics.countReply(err) }()
+	msg, err := s.receive(r)
 	if err != nil {
-		return s.dataError(err, size)
+		return err
+	}
+	defer s.release(msg)
+	receipt, err := s.store(msg, s.rcpt)
+	if err != nil {
+		return err
 	}
 
-	env := ingest.Envelope{
-		RemoteAddr: s.remote,
-		MailFrom:   s.from,
-		RcptTo:     s.rcpt,
-		Received:   received,
-		Size:       size,
-		Truncated:  size > int64(len(raw)),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.server.cfg.CommitTimeout)
-	defer cancel()
-	receipt, err := s.server.ingester.Ingest(ctx, env, raw)
-	if err != nil {
-		s.log.Error("message not stored", "err", err, "size", size)
-		return errStoreUnavailable()
-	}
+	return storedReply(receipt)
+}
 
-	// go-smtp sends a returned *SMTPError as it is, so a 250 can carry the
-	// store's id for the peer's logs.
+// storedReply is the 250 reply for a committed message. go-smtp sends a
+// returned *SMTPError as it is, so a 250 can carry the store's id for the
+// peer's logs.
+func storedReply(receipt ingest.Receipt) error {
 	return &smtp.SMTPError{
 		Code:         250,
 		EnhancedCode: smtp.EnhancedCode{2, 0, 0},
@@ -105,32 +138,141 @@ func (s *session) Data(r io.Reader) (err error) {
 	}
 }
 
+// LMTPData reads the message once and stores it once per recipient, each
+// with its own envelope, so that each recipient gets the reply of its own
+// commit and its own VERP signature decides its trust.
+func (s *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
+	msg, err := s.receive(r)
+	if err != nil {
+		return err
+	}
+	defer s.release(msg)
+	for _, rcpt := range s.rcpt {
+		receipt, err := s.store(msg, []string{rcpt})
+		if err == nil {
+			err = storedReply(receipt)
+		}
+		s.server.metrics.countReply(err)
+		status.SetStatus(rcpt, err)
+	}
+	return nil
+}
+
+// receive reads the message data into a pooled buffer, keeping at most
+// KeepBytes. The caller must release it.
+func (s *session) receive(r io.Reader) (*message, error) {
+	msg := &message{received: time.Now()}
+	s.conn.Conn().SetReadDeadline(msg.received.Add(s.server.cfg.DataTimeout))
+	msg.buf, msg.pooled = s.server.buffers.get()
+
+	kept, size, err := readBounded(r, msg.buf)
+	msg.raw, msg.size = msg.buf[:kept], size
+	if err != nil {
+		s.release(msg)
+		return nil, s.dataError(err, size)
+	}
+	if !msg.pooled && size > int64(kept) {
+		s.server.metrics.messageKeptShort()
+		s.log.Info("message kept short, memory budget in use", "kept", kept, "size", size)
+	}
+	return msg, nil
+}
+
 // dataError turns a failure to read DATA into the reply. go-smtp's own
 // size error must go back unwrapped to keep its 552 code.
 func (s *session) dataError(err error, size int64) error {
-	if errors.Is(err, smtp.ErrDataTooLarge) {
-		s.log.Warn("message refused", "err", err, "size", size)
+	switch {
+	case errors.Is(err, smtp.ErrDataTooLarge):
+		s.log.Warn("message rejected", "err", err, "size", size)
 		return smtp.ErrDataTooLarge
+	case errors.Is(err, smtp.ErrTooLongLine):
+		// NOTE: go-smtp applies MaxLineLength inside DATA too and cannot
+		// read on past such a line, so the message cannot be kept.
+		s.log.Warn("message rejected", "err", err, "size", size, "max_line_length", s.server.cfg.MaxLineLength)
+		return errLineTooLong
 	}
 	s.log.Warn("reading message failed", "err", err, "size", size)
-	return &smtp.SMTPError{
-		Code:         451,
-		EnhancedCode: smtp.EnhancedCode{4, 3, 0},
-		Message:      "Failed to read message data; try again later",
-	}
+	return errReadData
 }
 
-// readBounded reads r to its end and returns its first keep bytes and its
-// total size. What is past keep is discarded as it arrives, so memory stays
-// bounded whatever the peer sends.
-func readBounded(r io.Reader, keep int64) (head []byte, size int64, err error) {
-	var buf bytes.Buffer
-	n, err := io.Copy(&buf, io.LimitReader(r, keep))
+// store hands msg to the ingest pipeline for the envelope recipients rcpt.
+func (s *session) store(msg *message, rcpt []string) (ingest.Receipt, error) {
+	env, suspicion := s.envelope(msg, rcpt)
+	ctx, cancel := context.WithTimeout(context.Background(), s.server.cfg.CommitTimeout)
+	defer cancel()
+	receipt, err := s.server.ingester.Ingest(ctx, env, msg.raw)
 	if err != nil {
-		return nil, n, err
+		// A commit that timed out may still read the buffer.
+		msg.abandoned = errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+		s.log.Error("message not stored", "err", err, "size", msg.size)
+		return receipt, errStoreUnavailable
 	}
-	rest, err := io.Copy(io.Discard, r)
-	return buf.Bytes(), n + rest, err
+
+	if suspicion != "" {
+		s.suspect(suspicion, receipt.MessageID)
+	}
+	if receipt.Recipients == 0 {
+		s.suspect(suspectNoReport, receipt.MessageID)
+	}
+	return receipt, nil
+}
+
+// release returns msg's buffer to the pool, or only its slot when a
+// commit may still read it.
+func (s *session) release(msg *message) {
+	if !msg.pooled {
+		return
+	}
+	if msg.abandoned {
+		s.server.buffers.drop()
+		return
+	}
+	s.server.buffers.put(msg.buf)
+}
+
+// envelope builds the ingest envelope, with the trust the VERP signatures
+// and the recipient count give, and the cause for suspicion of the
+// message or "".
+func (s *session) envelope(msg *message, rcpt []string) (ingest.Envelope, string) {
+	env := ingest.Envelope{
+		RemoteAddr: s.remote,
+		MailFrom:   s.from,
+		RcptTo:     rcpt,
+		Received:   msg.received,
+		Size:       msg.size,
+		Truncated:  msg.size > int64(len(msg.raw)),
+	}
+	keys := s.server.cfg.VERPKeys
+	switch {
+	case len(rcpt) > 1:
+		// A bounce goes back to the one return path of the message that
+		// failed; one sent to several is more likely forged or misrouted.
+		env.RequireVerified = true
+		return env, suspectRecipients
+	case len(keys) > 0:
+		env.RequireVerified = true
+		env.VerifiedRecipient = verifiedRecipient(keys, rcpt)
+		if env.VerifiedRecipient == "" {
+			return env, suspectUnverified
+		}
+	}
+	return env, ""
+}
+
+func verifiedRecipient(keys verp.Keys, rcpt []string) string {
+	for _, to := range rcpt {
+		if a, ok := verp.Decode(to); ok && keys.Verify(a) {
+			return a.Recipient
+		}
+	}
+	return ""
+}
+
+// suspect counts and logs a message that looks like backscatter or a
+// forgery, with the client address.
+func (s *session) suspect(cause string, msgID uint64) {
+	s.server.metrics.suspect(cause)
+	s.log.Warn("suspicious message stored", "cause", cause, "msg_id", msgID, "mail_from", s.from, "rcpt_to", s.rcpt)
 }
 
 func (s *session) Reset() {

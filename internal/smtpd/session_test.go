@@ -13,24 +13,57 @@ import (
 
 	"github.com/emersion/go-smtp"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/store"
 )
 
-// testServer runs a Server on a loopback port over a real store, and
-// returns its address and the store.
-func testServer(t *testing.T, cfg Config) (string, *store.Store) {
+// testServer runs a Server on a loopback port over a real store in a
+// temporary directory, and returns its address and the store.
+func testServer(t testing.TB, cfg Config) (string, *store.Store) {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	st, err := store.Open(filepath.Join(t.TempDir(), "bounced.db"), store.Options{})
+	return testServerAt(t, cfg, t.TempDir(), "tcp", "127.0.0.1:0")
+}
+
+// testServerAt runs a Server listening on network and addr over a real
+// store in dir.
+func testServerAt(t testing.TB, cfg Config, dir, network, addr string) (string, *store.Store) {
+	t.Helper()
+	_, addr, st := startServer(t, cfg, dir, network, addr)
+	return addr, st
+}
+
+// startServer is testServerAt that also returns the Server.
+func startServer(t testing.TB, cfg Config, dir, network, addr string) (*Server, string, *store.Store) {
+	t.Helper()
+	log := testLogger(t)
+	st, err := store.Open(filepath.Join(dir, "bounced.db"), store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	pipeline := ingest.New(st, ingest.NewMetrics(prometheus.NewRegistry()), log)
-	srv := New(cfg, pipeline, log)
+	srv, err := New(cfg, pipeline, log)
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	t.Cleanup(func() { st.Close() })
+	return srv, serveOn(t, srv, network, addr), st
+}
+
+// serveLoopback runs srv on a loopback port until the test ends and
+// returns its address.
+func serveLoopback(t testing.TB, srv *Server) string {
+	t.Helper()
+	return serveOn(t, srv, "tcp", "127.0.0.1:0")
+}
+
+// serveOn runs srv on network and addr until the test ends, then shuts
+// it down, and returns the address it listens on.
+func serveOn(t testing.TB, srv *Server, network, addr string) string {
+	t.Helper()
+	l, err := net.Listen(network, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,12 +72,21 @@ func testServer(t *testing.T, cfg Config) (string, *store.Store) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(ctx)
-		st.Close()
 	})
-	return l.Addr().String(), st
+	return l.Addr().String()
 }
 
-type testWriter struct{ t *testing.T }
+// testLogger logs to t, except for a fuzz target, which may not log from
+// the server's goroutines, and a benchmark, whose time it would skew.
+func testLogger(t testing.TB) *slog.Logger {
+	switch t.(type) {
+	case *testing.F, *testing.B:
+		return slog.New(slog.DiscardHandler)
+	}
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimSpace(string(p)))
@@ -53,7 +95,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 // dialog sends each line and returns the server's reply to each, with the
 // greeting first. A reply is its last line, "250 2.0.0 ...".
-func dialog(t *testing.T, addr string, lines ...string) []string {
+func dialog(t testing.TB, addr string, lines ...string) []string {
 	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -71,7 +113,7 @@ func dialog(t *testing.T, addr string, lines ...string) []string {
 	return replies
 }
 
-func readReply(t *testing.T, r *bufio.Reader) string {
+func readReply(t testing.TB, r *bufio.Reader) string {
 	t.Helper()
 	for {
 		line, err := r.ReadString('\n')
@@ -189,7 +231,10 @@ func TestShutdown_ClosesIdleSessionsAtDeadline(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	srv := New(Config{}, ingest.New(st, ingest.NewMetrics(prometheus.NewRegistry()), log), log)
+	srv, err := New(Config{}, ingest.New(st, ingest.NewMetrics(prometheus.NewRegistry()), log), log)
+	if err != nil {
+		t.Fatal(err)
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -212,5 +257,51 @@ func TestShutdown_ClosesIdleSessionsAtDeadline(t *testing.T) {
 	}
 	if err := c.Noop(); err == nil {
 		t.Error("idle session still served after shutdown")
+	}
+}
+
+func TestData_KeepsMinKeepBytesWhenBudgetInUse(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	addr, st := testServer(t, Config{KeepBytes: 1024, MaxBufferedBytes: 1024, MinKeepBytes: 256, Metrics: NewMetrics(reg)})
+	body := "Subject: x\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd\r\n", 40)
+
+	// The first session takes the only full buffer and holds it while
+	// its data is incomplete.
+	first := openSession(t, addr)
+	first.startData()
+	first.write("Subject: first\r\n")
+
+	second := storeOne(t, addr, body)
+	if !strings.HasPrefix(second, "250 2.0.0 Stored as ") {
+		t.Fatalf("reply while the budget is in use = %q, want 250: no waiting", second)
+	}
+	checkKept(t, st, second, 256)
+	want := `
+# HELP bounced_smtp_messages_kept_short_total Messages cut at min_keep_bytes instead of keep_bytes because max_buffered_bytes was in use.
+# TYPE bounced_smtp_messages_kept_short_total counter
+bounced_smtp_messages_kept_short_total 1
+`
+	if err := testutil.GatherAndCompare(reg, strings.NewReader(want), "bounced_smtp_messages_kept_short_total"); err != nil {
+		t.Error(err)
+	}
+
+	first.write(body + ".\r\n")
+	checkKept(t, st, first.reply(), 1024)
+}
+
+// checkKept checks that the message of a 250 reply was stored truncated to
+// keep bytes.
+func checkKept(t *testing.T, st *store.Store, reply string, keep int) {
+	t.Helper()
+	var id uint64
+	if _, err := fmt.Sscanf(reply, "250 2.0.0 Stored as %d", &id); err != nil {
+		t.Fatalf("reply %q: %v", reply, err)
+	}
+	msg, err := st.Message(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msg.Raw) != keep || !msg.Truncated {
+		t.Errorf("message %d: kept %d bytes, truncated %v; want %d, true", id, len(msg.Raw), msg.Truncated, keep)
 	}
 }

@@ -74,11 +74,12 @@ func (s *Store) commit(batch []*commitRequest) {
 		packAppendBuckets(tx)
 		for _, req := range batch {
 			if err := req.apply(tx); err != nil {
-				return err
+				return &applyError{err}
 			}
 		}
 		return nil
 	})
+	s.health.record(err, s.now())
 	if err == nil || len(batch) == 1 {
 		if err != nil {
 			s.log.Error("commit failed", "err", err, "requests", 1)

@@ -208,7 +208,7 @@ func eventIndexKeys(ev *Event) []indexKey {
 	}
 	if indexable(ev.Recipient) {
 		keys = append(keys,
-			indexKey{bucketByRecipient, join(recipientPrefix(ev.Recipient), id)},
+			indexKey{bucketByRecipient, join(recipientPrefix(ev.Recipient), at, id)},
 			indexKey{bucketByDomain, join(prefixKey(Domain(ev.Recipient)), at, id)},
 		)
 	}

@@ -1,7 +1,7 @@
 // Package store keeps received bounce messages, the events parsed from them
 // and the suppression list in one bbolt file.
 //
-// Layout of schema version 2. Integers and times are big-endian, times as
+// Layout of schema version 3. Integers and times are big-endian, times as
 // Unix nanoseconds, so byte order is numeric order and a key range is a
 // time range. "\0" separates a string from what follows it.
 //
@@ -10,7 +10,7 @@
 //	raw                        msgID -> codec byte, then the message (zstd)
 //	quarantine                 msgID -> empty; messages that did not parse
 //	events                     eventID -> JSON Event
-//	events_by_recipient        address \0 eventID -> empty
+//	events_by_recipient        address \0 time eventID -> empty
 //	events_by_domain           domain \0 time eventID -> empty
 //	events_by_provider         provider \0 time eventID -> empty
 //	events_by_reason           reason \0 time eventID -> empty
@@ -25,7 +25,8 @@
 // commit order. A domain-wide entry has the address "*@domain".
 //
 // Version 1 (raw stored uncompressed, only the recipient index, entries
-// without a kind) is migrated in the transaction that opens it.
+// without a kind) and version 2 (recipient index in id order, not time
+// order) are migrated in the transaction that opens them.
 //
 // All writes go through one goroutine that commits whatever is queued in a
 // single transaction (group commit). Deliver returns only after the

@@ -138,7 +138,7 @@ func (f EventFilter) scan() scan {
 	since := timeKey(f.Since)
 	switch {
 	case f.Recipient != "":
-		return scan{bucket: bucketByRecipient, prefix: recipientPrefix(f.Recipient)}
+		return timeScan(bucketByRecipient, f.Recipient, since)
 	case f.Domain != "":
 		return timeScan(bucketByDomain, f.Domain, since)
 	case f.Provider != "":
@@ -155,7 +155,7 @@ func timeScan(bucket []byte, value string, since []byte) scan {
 }
 
 // Events returns one page of the events that match f, oldest first (by
-// id for a recipient), with the cursor of the next page.
+// time, then by id), with the cursor of the next page.
 func (s *Store) Events(f EventFilter, cursor string, limit int) ([]Event, string, error) {
 	f.Recipient = NormalizeAddress(f.Recipient)
 	f.Domain = NormalizeAddress(f.Domain)

@@ -131,8 +131,11 @@ func deleteEventIndexes(tx *bolt.Tx, ev *Event) error {
 	return nil
 }
 
-// replay rebuilds the suppression state of each address from its events,
-// oldest first, and stores each event's new decision.
+// replay rebuilds the suppression state of each address from its events
+// in time order (ties by id), and stores each event's new decision. Time
+// order, not id order, matters because reprocessed events get new, higher
+// ids: a manual removal or a delivery made after a bounce must still come
+// after it.
 func (s *Store) replay(tx *bolt.Tx, addresses []string) error {
 	slices.Sort(addresses)
 	for _, a := range slices.Compact(addresses) {
@@ -159,7 +162,7 @@ func (s *Store) replayAddress(tx *bolt.Tx, address string) error {
 	var ids [][]byte
 	c := tx.Bucket(bucketByRecipient).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		ids = append(ids, append([]byte(nil), k[len(prefix):]...))
+		ids = append(ids, append([]byte(nil), k[len(k)-8:]...))
 	}
 	for _, id := range ids {
 		ev, err := decodeEvent(tx.Bucket(bucketEvents).Get(id))

@@ -36,6 +36,7 @@ type Retained struct {
 	Events   int // events past EventRetention
 	Messages int // message records past EventRetention
 	Entries  int // suppression entries past their expiry
+	Counts   int // soft bounce counts whose bounces are all outside every window
 }
 
 // RunRetention deletes raw messages, events and message records past their
@@ -62,7 +63,90 @@ func (s *Store) RunRetention(ctx context.Context) Retained {
 	r.Entries = s.repeat(ctx, "expired suppressions", func(tx *bolt.Tx) (int, error) {
 		return deleteExpired(tx, now)
 	})
+	if s.policy != nil {
+		r.Counts = s.pruneSoftCounts(ctx, now.Add(-s.policy.MaxWindow()))
+	}
 	return r
+}
+
+// pruneSoftCounts deletes the soft bounce counts whose latest bounce is
+// before cutoff. Without it the bucket would keep one record for every
+// address that ever bounced soft. It walks the bucket in key order, a
+// slice per transaction, so the writer is held briefly however many live
+// counts there are.
+func (s *Store) pruneSoftCounts(ctx context.Context, cutoff time.Time) int {
+	var after []byte
+	total := 0
+	for {
+		var deleted int
+		var last []byte
+		err := s.submit(ctx, func(tx *bolt.Tx) error {
+			stale, next, err := staleSoftCounts(tx, after, cutoff)
+			if err != nil {
+				return err
+			}
+			deleted, last = len(stale), next
+			return deleteKeys(tx.Bucket(bucketSoftCounts), stale)
+		})
+		if err != nil {
+			if err != ErrClosed {
+				s.log.Error("retention failed", "what", "soft bounce counts", "err", err)
+			}
+			return total
+		}
+		total += deleted
+		if last == nil {
+			if total > 0 {
+				s.log.Info("retention deleted", "what", "soft bounce counts", "count", total)
+			}
+			return total
+		}
+		after = last
+	}
+}
+
+// softCountSlice is the number of soft bounce counts one retention
+// transaction reads at most.
+const softCountSlice = 4 * retentionBatch
+
+// staleSoftCounts returns the keys, among up to softCountSlice keys past
+// after, whose bounces all happened before cutoff, and the last key it
+// read; that is nil once the bucket has been read to its end.
+func staleSoftCounts(tx *bolt.Tx, after []byte, cutoff time.Time) (stale [][]byte, last []byte, err error) {
+	c := tx.Bucket(bucketSoftCounts).Cursor()
+	k, v := c.First()
+	if after != nil {
+		k, v = c.Seek(after)
+		if k != nil && string(k) == string(after) {
+			k, v = c.Next()
+		}
+	}
+	for seen := 0; k != nil; k, v = c.Next() {
+		if seen == softCountSlice {
+			return stale, last, nil
+		}
+		seen++
+		last = append(last[:0], k...)
+
+		var recent []time.Time
+		if err := json.Unmarshal(v, &recent); err != nil {
+			return nil, nil, fmt.Errorf("decoding soft count of %q: %w", k, err)
+		}
+		if latest(recent).Before(cutoff) {
+			stale = append(stale, append([]byte(nil), k...))
+		}
+	}
+	return stale, nil, nil
+}
+
+func latest(times []time.Time) time.Time {
+	var t time.Time
+	for _, x := range times {
+		if x.After(t) {
+			t = x
+		}
+	}
+	return t
 }
 
 // repeat runs step in its own transactions until it deletes less than a

@@ -3,7 +3,9 @@ package store
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -64,8 +66,8 @@ func (sc scan) first(c *bolt.Cursor) ([]byte, error) {
 		k, _ := c.Seek(cmpOrBytes(sc.start, sc.prefix))
 		return k, nil
 	}
-	after, err := base64.RawURLEncoding.DecodeString(sc.cursor)
-	if err != nil || !bytes.HasPrefix(after, sc.prefix) {
+	after, ok := sc.decodeCursor()
+	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrInvalidCursor, sc.cursor)
 	}
 	k, _ := c.Seek(after)
@@ -78,11 +80,38 @@ func (sc scan) first(c *bolt.Cursor) ([]byte, error) {
 // more returns the cursor after key k, or "" when no key with the prefix
 // follows it.
 func (sc scan) more(c *bolt.Cursor, k []byte) string {
-	cursor := base64.RawURLEncoding.EncodeToString(k)
+	cursor := sc.encodeCursor(k)
 	if next, _ := c.Next(); next == nil || !bytes.HasPrefix(next, sc.prefix) {
 		return ""
 	}
 	return cursor
+}
+
+// A cursor is the last key of a page followed by a CRC-32C of the bucket
+// name and that key, in unpadded base64url. The checksum makes a cursor of
+// another listing, or a mistyped or made-up one, fail with
+// ErrInvalidCursor, where it would otherwise seek somewhere and return a
+// wrong page or none. It is not a secret: the keys hold nothing a caller
+// could not list anyway.
+var cursorTable = crc32.MakeTable(crc32.Castagnoli)
+
+func (sc scan) encodeCursor(k []byte) string {
+	// k may point into the memory map, so it is copied before appending.
+	b := binary.BigEndian.AppendUint32(bytes.Clone(k), sc.checksum(k))
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func (sc scan) decodeCursor() ([]byte, bool) {
+	b, err := base64.RawURLEncoding.Strict().DecodeString(sc.cursor)
+	if err != nil || len(b) < 4 {
+		return nil, false
+	}
+	k, sum := b[:len(b)-4], binary.BigEndian.Uint32(b[len(b)-4:])
+	return k, sum == sc.checksum(k) && bytes.HasPrefix(k, sc.prefix)
+}
+
+func (sc scan) checksum(k []byte) uint32 {
+	return crc32.Update(crc32.Checksum(sc.bucket, cursorTable), cursorTable, k)
 }
 
 func pageSize(limit int) int {

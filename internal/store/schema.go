@@ -11,7 +11,7 @@ import (
 )
 
 // schemaVersion is the layout described in the package documentation.
-const schemaVersion = 2
+const schemaVersion = 3
 
 var (
 	bucketMeta         = []byte("meta")
@@ -58,8 +58,13 @@ func (s *Store) initSchema(tx *bolt.Tx) error {
 			return fmt.Errorf("creating bucket %q: %w", name, err)
 		}
 	}
+	if version < 3 {
+		s.log.Info("migrating database", "from", version, "to", schemaVersion)
+		if err := rebuildRecipientIndex(tx); err != nil {
+			return fmt.Errorf("migrating schema %d to 3: %w", version, err)
+		}
+	}
 	if version == 1 {
-		s.log.Info("migrating database from schema 1 to 2")
 		if err := s.migrateV1(tx); err != nil {
 			return fmt.Errorf("migrating schema 1 to 2: %w", err)
 		}
@@ -96,6 +101,28 @@ func (s *Store) migrateV1(tx *bolt.Tx) error {
 		return err
 	}
 	return s.migrateEntries(tx)
+}
+
+// rebuildRecipientIndex replaces the recipient index of version 2, in id
+// order, with the time-ordered one of version 3.
+func rebuildRecipientIndex(tx *bolt.Tx) error {
+	if err := tx.DeleteBucket(bucketByRecipient); err != nil {
+		return fmt.Errorf("deleting bucket %q: %w", bucketByRecipient, err)
+	}
+	index, err := tx.CreateBucket(bucketByRecipient)
+	if err != nil {
+		return fmt.Errorf("creating bucket %q: %w", bucketByRecipient, err)
+	}
+	return tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
+		ev, err := decodeEvent(v)
+		if err != nil {
+			return fmt.Errorf("decoding event %x: %w", k, err)
+		}
+		if !indexable(ev.Recipient) {
+			return nil
+		}
+		return index.Put(join(recipientPrefix(ev.Recipient), timeKey(ev.Time), k), nil)
+	})
 }
 
 func (s *Store) compressAllRaw(tx *bolt.Tx) error {

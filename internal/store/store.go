@@ -65,6 +65,8 @@ type Store struct {
 	now      func() time.Time
 	codec    *codec
 
+	health commitHealth
+
 	mu      sync.RWMutex // guards closed and sends on queue
 	closed  bool
 	queue   chan *commitRequest
@@ -90,6 +92,10 @@ func Open(path string, opts Options) (*Store, error) {
 		Timeout:      opts.LockTimeout,
 		FreelistType: bolt.FreelistMapType,
 	})
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("opening database %q: the file is locked, probably by another running bounced; stop it or use another data directory (waited %v): %w",
+			path, opts.LockTimeout, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("opening database %q: %w", path, err)
 	}

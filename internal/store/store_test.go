@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -215,5 +216,10 @@ func TestOpen_LockedFileTimesOut(t *testing.T) {
 	_, err := Open(path, Options{LockTimeout: 100 * time.Millisecond})
 	if err == nil {
 		t.Fatal("second Open of a locked file succeeded")
+	}
+	for _, want := range []string{"locked", "another running bounced", path} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
 	}
 }

@@ -67,6 +67,10 @@ func TestOpen_MigratesV1(t *testing.T) {
 	if err != nil || sup.Kind != suppress.KindHard {
 		t.Errorf("suppression = %+v, %v; want kind hard", sup, err)
 	}
+	byRecipient, err := st.EventsByRecipient("a@example.com", 0)
+	if err != nil || len(byRecipient) != 1 {
+		t.Errorf("events of a@example.com = %+v, %v; want the version 1 event once", byRecipient, err)
+	}
 	byDomain, _, err := st.Suppressions(SuppressionFilter{Domain: "example.com"}, "", 0)
 	if err != nil || len(byDomain) != 1 {
 		t.Errorf("suppressions of example.com = %+v, %v; want 1", byDomain, err)
@@ -473,7 +477,7 @@ func TestRunRetention_DeletesOldEvents(t *testing.T) {
 
 	now = t0.Add(40 * 24 * time.Hour)
 	got := st.RunRetention(context.Background())
-	if want := (Retained{Events: 2, Messages: 1}); got != want {
+	if want := (Retained{Events: 2, Messages: 1, Counts: 1}); got != want {
 		t.Errorf("RunRetention = %+v, want %+v", got, want)
 	}
 	if _, err := st.Message(old.ID); !errors.Is(err, ErrNotFound) {
@@ -487,6 +491,59 @@ func TestRunRetention_DeletesOldEvents(t *testing.T) {
 	}
 	if _, err := st.Suppression("a@example.com"); err != nil {
 		t.Errorf("entry of a deleted event: %v, want kept", err)
+	}
+}
+
+func TestRunRetention_PrunesStaleSoftCounts(t *testing.T) {
+	now := t0
+	st := openAt(t, &now, Options{})
+	soft := func(rcpt string, at time.Time) Event {
+		return Event{Time: at, Recipient: rcpt, Kind: "failure", Reason: "mailboxfull"}
+	}
+	stale := t0
+	live := t0.Add(39 * 24 * time.Hour)
+	deliver(t, st, &Message{Received: stale}, soft("stale@example.com", stale))
+	deliver(t, st, &Message{Received: live}, soft("live@example.com", live))
+
+	now = t0.Add(40 * 24 * time.Hour)
+	if got := st.RunRetention(context.Background()).Counts; got != 1 {
+		t.Fatalf("soft counts pruned = %d, want 1 (the one older than the longest window)", got)
+	}
+	err := st.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketSoftCounts)
+		if b.Get([]byte("stale@example.com")) != nil {
+			t.Error("stale soft count kept")
+		}
+		if b.Get([]byte("live@example.com")) == nil {
+			t.Error("soft count within the window deleted")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStaleSoftCounts_ResumesAfterSlice(t *testing.T) {
+	now := t0
+	st := openAt(t, &now, Options{})
+	const n = softCountSlice + 10
+	err := st.db.Update(func(tx *bolt.Tx) error {
+		for i := range n {
+			key := fmt.Appendf(nil, "u%05d@example.com", i)
+			if err := putJSON(tx.Bucket(bucketSoftCounts), key, []time.Time{t0}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	now = t0.Add(40 * 24 * time.Hour)
+	if got := st.RunRetention(context.Background()).Counts; got != n {
+		t.Errorf("soft counts pruned = %d, want all %d across several transactions", got, n)
 	}
 }
 

@@ -158,3 +158,15 @@ func merge[K comparable, V any](base, over map[K]V) map[K]V {
 	maps.Copy(m, over)
 	return m
 }
+
+// MaxWindow returns the longest window of the policy's threshold rules:
+// a soft bounce older than that can no longer count towards any rule.
+func (p *Policy) MaxWindow() time.Duration {
+	var longest time.Duration
+	for _, r := range p.rules() {
+		if r.Action == ActionThreshold {
+			longest = max(longest, r.Window)
+		}
+	}
+	return longest
+}

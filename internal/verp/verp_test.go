@@ -23,6 +23,11 @@ func TestDecode(t *testing.T) {
 		{"empty domain", "b+alice=@b.example.org", Address{}, false},
 		{"no at", "b+alice=example.com", Address{}, false},
 		{"empty", "", Address{}, false},
+		{"at sign in user", "+@=0@b.example.org", Address{}, false},
+		{"signed", "bounces=k3x9a2bq+alice=example.com@b.example.org",
+			Address{Prefix: "bounces", Recipient: "alice@example.com", Signature: "k3x9a2bq"}, true},
+		{"signed with tag", "bounces-c42=k3x9a2bq+alice=example.com@b.example.org",
+			Address{Prefix: "bounces", Tag: "c42", Recipient: "alice@example.com", Signature: "k3x9a2bq"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,9 +42,55 @@ func TestDecode(t *testing.T) {
 	}
 }
 
+func TestEncode_RoundTrip(t *testing.T) {
+	tests := []struct {
+		name                         string
+		prefix, tag, recipient, want string
+	}{
+		{"plain", "bounces", "", "alice@example.com", "bounces+alice=example.com@b.example.org"},
+		{"tag", "bounces", "c42", "alice@example.com", "bounces-c42+alice=example.com@b.example.org"},
+		{"plus in recipient", "b", "", "alice+news@example.com", "b+alice+news=example.com@b.example.org"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := Encode(tt.prefix, tt.tag, tt.recipient, "b.example.org")
+			if !ok || got != tt.want {
+				t.Fatalf("Encode = %q, %v; want %q", got, ok, tt.want)
+			}
+			a, ok := Decode(got)
+			if !ok || a.Recipient != tt.recipient || a.Tag != tt.tag || a.Prefix != tt.prefix {
+				t.Errorf("Decode(%q) = %+v, %v; want the encoded parts", got, a, ok)
+			}
+		})
+	}
+}
+
+func TestEncode_Rejects(t *testing.T) {
+	tests := []struct {
+		name                   string
+		prefix, tag, recipient string
+	}{
+		{"no at", "bounces", "", "alice"},
+		{"dash in prefix", "my-bounces", "", "alice@example.com"},
+		{"plus in tag", "bounces", "a+b", "alice@example.com"},
+		{"equals in tag", "bounces", "a=b", "alice@example.com"},
+		{"empty prefix", "", "", "alice@example.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got, ok := Encode(tt.prefix, tt.tag, tt.recipient, "b.example.org"); ok {
+				t.Errorf("Encode(%q, %q, %q) = %q, want failure", tt.prefix, tt.tag, tt.recipient, got)
+			}
+		})
+	}
+}
+
 func FuzzDecode(f *testing.F) {
 	f.Add("bounces-c42+alice=example.com@b.example.org")
+	f.Add("bounces-c42=k3x9a2bq+alice=example.com@b.example.org")
 	f.Add("+=@")
+	f.Add("==+=@")
+	keys := Keys{[]byte("fuzz-key-0123456789")}
 	f.Fuzz(func(t *testing.T, addr string) {
 		a, ok := Decode(addr)
 		if !ok {
@@ -47,6 +98,17 @@ func FuzzDecode(f *testing.F) {
 		}
 		if a.Recipient == "" || a.Recipient[0] == '@' || a.Recipient[len(a.Recipient)-1] == '@' {
 			t.Fatalf("Decode(%q) gave recipient %q", addr, a.Recipient)
+		}
+
+		// Whatever decodes, re-signed, must verify: signing and
+		// verification agree on every recipient.
+		signed, err := keys.Sign("b", "", a.Recipient, "b.example.org")
+		if err != nil {
+			return
+		}
+		b, ok := Decode(signed)
+		if !ok || !keys.Verify(b) {
+			t.Fatalf("Sign(%q) = %q does not verify", a.Recipient, signed)
 		}
 	})
 }
