@@ -1,7 +1,6 @@
 package dsn
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"net/mail"
@@ -17,7 +16,7 @@ import (
 // section 2.1): header blocks separated by blank lines, the first about
 // the message and each further one about a recipient.
 func (p *parser) readDeliveryStatus(body io.Reader) {
-	data, err := io.ReadAll(io.LimitReader(body, maxPartBytes))
+	data, err := p.readBody(body, maxPartBytes)
 	if err != nil {
 		p.warnf("read delivery-status part: %v", err)
 	}
@@ -30,9 +29,10 @@ func (p *parser) readDeliveryStatus(body io.Reader) {
 // readHeaderBlocks splits data into its header blocks after repairing the
 // lines textproto.ReadHeader would reject.
 func readHeaderBlocks(data []byte) []textproto.Header {
-	br := bufio.NewReader(bytes.NewReader(repairHeaderBlocks(data)))
+	blocks, rest := readHeaderBlocksFast(repairHeaderBlocks(data))
+	br := getReader(bytes.NewReader(rest))
+	defer putReader(br)
 
-	var blocks []textproto.Header
 	for len(blocks) <= MaxRecipients {
 		if _, err := br.Peek(1); err != nil {
 			break
@@ -317,7 +317,11 @@ func parseDate(value string) time.Time {
 		return time.Time{}
 	}
 
-	t, err := mail.ParseDate(strings.TrimSpace(removeComments(value)))
+	value = strings.TrimSpace(removeComments(value))
+	if t, ok := parseCommonDate(value); ok {
+		return t
+	}
+	t, err := mail.ParseDate(value)
 	if err != nil {
 		return time.Time{}
 	}

@@ -41,6 +41,9 @@ func FuzzParse(f *testing.F) {
 		}
 
 		checkReport(t, r)
+		if slow, err := parseOptions(raw, Options{}, false); err != nil || !reflect.DeepEqual(slow, r) {
+			t.Fatalf("walkFast changed the report:\n got %+v\nwant %+v, %v", r, slow, err)
+		}
 		for _, variant := range [][]byte{toCRLF(raw), toCR(raw)} {
 			r2, err := parse(variant)
 			if err != nil || !reflect.DeepEqual(r2, r) {

@@ -19,7 +19,10 @@ func (p *parser) readOriginal(body io.Reader) {
 		return
 	}
 
-	section, err := readHeaderSection(body)
+	bp := bufferPool.Get().(*[]byte)
+	defer bufferPool.Put(bp)
+	section, err := readHeaderSection((*bp)[:0], body)
+	*bp = section
 	if err != nil {
 		p.warnf("read returned message header: %v", err)
 	}
@@ -85,13 +88,13 @@ func isSelected(name []byte, extra []string) bool {
 	return false
 }
 
-// readHeaderSection reads up to the blank line that ends a header
-// section, skipping blank lines before it, as text/rfc822-headers parts
-// often have. It reads at most maxHeaderBytes.
-func readHeaderSection(body io.Reader) ([]byte, error) {
-	br := bufio.NewReader(io.LimitReader(body, maxHeaderBytes))
+// readHeaderSection appends to section what body holds up to the blank
+// line that ends a header section, skipping blank lines before it, as
+// text/rfc822-headers parts often have. It reads at most maxHeaderBytes.
+func readHeaderSection(section []byte, body io.Reader) ([]byte, error) {
+	br := getReader(io.LimitReader(body, maxHeaderBytes))
+	defer putReader(br)
 
-	var section []byte
 	seenField := false
 	for {
 		line, err := br.ReadSlice('\n')

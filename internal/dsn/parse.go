@@ -9,6 +9,7 @@ import (
 
 	"github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset" // registers the charsets for decoding text parts
+	"github.com/emersion/go-message/textproto"
 )
 
 // Limits that bound the work and memory of one Parse call.
@@ -103,7 +104,7 @@ func ParseWithOptions(raw []byte, opts Options) (report *Report, err error) {
 		}
 	}()
 
-	return parseOptions(raw, opts)
+	return parseOptions(raw, opts, true)
 }
 
 // parser holds the state of one Parse call.
@@ -134,29 +135,36 @@ type parser struct {
 	// kind, when set by a plain-text format, overrides the kind the
 	// recipients' Actions give.
 	kind Kind
+
+	// buffers are the pooled buffers that release returns.
+	buffers []*[]byte
 }
 
 func parse(raw []byte) (*Report, error) {
-	return parseOptions(raw, Options{})
+	return parseOptions(raw, Options{}, true)
 }
 
-func parseOptions(raw []byte, opts Options) (*Report, error) {
+// parseOptions parses raw. fastWalk false makes it walk every multipart
+// with go-message, so that tests can compare the two walks.
+func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 	data, truncated := normalizeLineEndings(raw, MaxInputBytes)
 	data = skipMboxFromLine(data)
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errEmpty
 	}
 
-	readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
-	root, err := message.ReadWithOptions(bytes.NewReader(data), readOpts)
+	root, body, err := readRoot(data)
 	if err != nil && !isSoftError(err) {
 		return nil, fmt.Errorf("dsn: read message header: %w", err)
 	}
 
 	p := &parser{report: &Report{Kind: KindNotBounce, Truncated: truncated}, opts: opts}
+	defer p.release()
 	p.warn(err)
 	mediaType, _, _ := root.Header.ContentType()
-	p.walk(root, 0)
+	if body == nil || !fastWalk || !p.walkFast(root, body) {
+		p.walk(root, 0)
+	}
 	if mediaType == "multipart/report" && len(p.report.Recipients) == 0 && !p.complaint {
 		p.readEmbeddedStatus(data)
 	}
@@ -170,6 +178,45 @@ func parseOptions(raw []byte, opts Options) (*Report, error) {
 	p.decideKind(root.Header, summary)
 
 	return p.report, nil
+}
+
+// readRoot reads the top-level header of data, whose lines end in LF,
+// and returns the entity that message.ReadWithOptions would, and the raw
+// body after the header, nil when that is not at hand. A header
+// that ends well within maxHeaderBytes is read by readHeaderFast, or when
+// that declines, through a pooled reader, sparing the 4 KiB buffer that
+// ReadWithOptions allocates.
+func readRoot(data []byte) (root *message.Entity, body []byte, err error) {
+	end := headerEnd(data)
+	if end > maxHeaderBytes/2 {
+		readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
+		root, err = message.ReadWithOptions(bytes.NewReader(data), readOpts)
+		return root, nil, err
+	}
+
+	h, n, ok := readHeaderFast(data[:end])
+	if !ok || n != end {
+		br := getReader(bytes.NewReader(data[:end]))
+		h, err = textproto.ReadHeader(br)
+		putReader(br)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	root, err = message.New(message.Header{Header: h}, bytes.NewReader(data[end:]))
+	return root, data[end:], err
+}
+
+// headerEnd returns the offset of the body in data: just after the
+// first blank line, or len(data) when there is none. Lines end in LF.
+func headerEnd(data []byte) int {
+	if len(data) > 0 && data[0] == '\n' {
+		return 1
+	}
+	if i := bytes.Index(data, []byte("\n\n")); i >= 0 {
+		return i + 2
+	}
+	return len(data)
 }
 
 // skipMboxFromLine drops the "From sender date" line that mbox files and

@@ -526,10 +526,13 @@ func truncateUTF8(s string, n int) string {
 var remoteHostRE = regexp.MustCompile(`(?i)\b(?:host|server|by|talking to)\s+\[?([a-z0-9][a-z0-9.\-]*\.[a-z0-9\-]+|[0-9a-f:.]+)\]?\.?\s*(?:\[[0-9a-f.:]+\]|said|\(|:)`)
 
 func findRemoteHost(text string) string {
-	if m := remoteHostRE.FindStringSubmatch(text); m != nil {
-		return strings.TrimSuffix(m[1], ".")
+	host, decided := scanRemoteHost(text)
+	if !decided {
+		if m := remoteHostRE.FindStringSubmatch(text); m != nil {
+			host = m[1]
+		}
 	}
-	return ""
+	return strings.TrimSuffix(host, ".")
 }
 
 // commandTriggers are the phrases that come before the SMTP command a

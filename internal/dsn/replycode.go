@@ -6,23 +6,7 @@ import (
 	"strings"
 )
 
-// Patterns for the codes in a diagnostic text. A reply code is three
-// digits whose first is 2 to 5 and second 0 to 5 (RFC 5321 section 4.2);
-// an enhanced status code is class.subject.detail with class 2, 4 or 5 and
-// up to three digits in the others (RFC 3463 section 2). Each pattern
-// requires a delimiter before the code, so digits inside addresses and
-// host names do not match. Go's regexp has no lookahead, so the code
-// checks what follows a match.
 var (
-	// replyWithStatusRE matches a reply code followed by an enhanced
-	// status code, as in "550 5.1.1", "550-5.1.1", "451 #4.4.1" and
-	// "550-'5.2.2" (Amazon SES quoting a remote reply).
-	replyWithStatusRE = regexp.MustCompile(
-		`(?:^|[\s:;(\["'=])([2-5][0-5][0-9])[ -]['"]?#?([245]\.[0-9]{1,3}\.[0-9]{1,3})(\.?[0-9]*)`)
-
-	// leadingReplyRE matches a reply code that starts the text.
-	leadingReplyRE = regexp.MustCompile(`^([2-5][0-5][0-9])(?:[\s-]|$)`)
-
 	// sendmailInnerReplyRE matches Sendmail's own code before the address
 	// and the reply it failed on after it, as in "554 <a@b>... 550 Host
 	// unknown".
@@ -30,13 +14,11 @@ var (
 
 	// quotedReplyRE matches a reply code after the phrase that
 	// introduces a remote server's reply: "host mx.example.org said:",
-	// "RCPT TO:<a@b>:", "[192.0.2.1]:", Sendmail's "<a@b>...".
+	// "RCPT TO:<a@b>:", "[192.0.2.1]:", Sendmail's "<a@b>...". Go's
+	// regexp has no lookahead, so the code checks what follows a match.
+	// The other codes are found by the scanners of codescan.go.
 	quotedReplyRE = regexp.MustCompile(
 		`(?i)(?:[>\]]:|\.\.\.|\b(?:said|reply|response|replied|responded|error|error_code|response ?code)\s*:?)\s*([2-5][0-5][0-9])(?:[\s,-]|$)`)
-
-	// enhancedStatusRE matches an enhanced status code on its own.
-	enhancedStatusRE = regexp.MustCompile(
-		`(?:^|[\s:;(\[#"'=<-])([245]\.[0-9]{1,3}\.[0-9]{1,3})(\.?[0-9]*)`)
 )
 
 // scanDiagnostic returns the SMTP reply code and the enhanced status code
@@ -56,23 +38,28 @@ func scanDiagnostic(text string) (replyCode int, status string) {
 }
 
 func findReplyWithStatus(text string) (int, string) {
-	for _, m := range replyWithStatusRE.FindAllStringSubmatch(text, -1) {
-		code, status, tail := m[1], m[2], m[3]
-		if code[0] != status[0] || !isCodeEnd(tail) {
-			continue
+	for from := 0; ; {
+		m, ok := nextCode(text, from, isReplyDelimiter, scanReplyWithStatusAt)
+		if !ok {
+			return 0, ""
 		}
-		return atoi(code), status
+		if m.replyCode[0] == m.status[0] && m.complete {
+			return atoi(m.replyCode), m.status
+		}
+		from = m.end
 	}
-	return 0, ""
 }
 
 func findReplyCode(text string) int {
 	text = strings.TrimSpace(text)
-	if m := leadingReplyRE.FindStringSubmatch(text); m != nil {
+	if isReplyCodeStart(text, 0) && (len(text) == 3 || isSpace(text[3]) || text[3] == '-') {
 		if inner := sendmailInnerReplyRE.FindStringSubmatch(text); inner != nil {
 			return atoi(inner[1])
 		}
-		return atoi(m[1])
+		return atoi(text[:3])
+	}
+	if !hasReplyCodeWord(text) {
+		return 0 // spares quotedReplyRE, which needs such a code
 	}
 	if m := quotedReplyRE.FindStringSubmatch(text); m != nil {
 		return atoi(m[1])
@@ -80,26 +67,35 @@ func findReplyCode(text string) int {
 	return 0
 }
 
+// hasReplyCodeWord reports whether text holds a reply code followed by
+// white space, a comma, a hyphen or the end of text, anywhere, as
+// quotedReplyRE requires.
+func hasReplyCodeWord(text string) bool {
+	for i := 0; i+2 < len(text); i++ {
+		if isReplyCodeStart(text, i) && (i+3 == len(text) || isSpace(text[i+3]) || text[i+3] == ',' || text[i+3] == '-') {
+			return true
+		}
+	}
+	return false
+}
+
 // findEnhancedStatus returns the first enhanced status code standing on
 // its own in s, or "". It also reads Status values with trailing text,
 // such as "5.1.1 (user unknown)".
 func findEnhancedStatus(s string) string {
-	for _, m := range enhancedStatusRE.FindAllStringSubmatch(s, -1) {
-		if isCodeEnd(m[2]) {
-			return m[1]
+	for from := 0; ; {
+		m, ok := nextCode(s, from, isStatusDelimiter, scanStatusAt)
+		if !ok {
+			return ""
 		}
+		if m.complete {
+			return m.status
+		}
+		from = m.end
 	}
-	return ""
 }
 
-// isCodeEnd reports whether the digits and dot matched right after a code
-// leave it complete: nothing, or a full stop ending a sentence. Anything
-// else means the code was the start of a longer number or an IP address.
-func isCodeEnd(tail string) bool {
-	return tail == "" || tail == "."
-}
-
-// atoi converts a string the patterns above have checked to be digits.
+// atoi converts a string the scanners have checked to be digits.
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n

@@ -19,7 +19,7 @@ func (p *parser) readText(mediaType string, body io.Reader) {
 		return
 	}
 
-	data, err := io.ReadAll(io.LimitReader(body, maxTextBytes))
+	data, err := p.readBody(body, maxTextBytes)
 	if err != nil {
 		p.warnf("read %s part: %v", mediaType, err)
 	}
@@ -134,7 +134,7 @@ func quotedOriginalHeader(original []byte) []byte {
 	for len(original) > 0 {
 		line, rest, _ := bytes.Cut(original, []byte{'\n'})
 		if isFieldLine(bytes.TrimRight(line, " \t")) && !bytes.HasPrefix(line, []byte(" ")) {
-			section, _ := readHeaderSection(bytes.NewReader(original))
+			section, _ := readHeaderSection(nil, bytes.NewReader(original))
 			return section
 		}
 		original = rest

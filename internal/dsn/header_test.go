@@ -1,0 +1,84 @@
+package dsn
+
+import (
+	"bufio"
+	"bytes"
+	"slices"
+	"testing"
+
+	"github.com/emersion/go-message/textproto"
+)
+
+// fieldList returns the fields of h from top to bottom.
+func fieldList(h textproto.Header) []headerField {
+	var list []headerField
+	for f := h.Fields(); f.Next(); {
+		list = append(list, headerField{f.Key(), f.Value()})
+	}
+	return list
+}
+
+// checkHeaderFast compares readHeaderFast with textproto.ReadHeader on
+// data: the same fields in the same order, the same values for each key,
+// and the same number of bytes read.
+func checkHeaderFast(t *testing.T, data []byte) {
+	t.Helper()
+	if bytes.IndexByte(data, '\r') >= 0 {
+		return
+	}
+
+	h, n, ok := readHeaderFast(data)
+	if !ok {
+		return
+	}
+	r := bytes.NewReader(data)
+	br := bufio.NewReader(r)
+	want, err := textproto.ReadHeader(br)
+	if err != nil {
+		t.Errorf("readHeaderFast(%q) read a header that ReadHeader rejects: %v", data, err)
+		return
+	}
+
+	if got, wantFields := fieldList(h), fieldList(want); !slices.Equal(got, wantFields) {
+		t.Errorf("readHeaderFast(%q) = %q; ReadHeader gives %q", data, got, wantFields)
+	}
+	for _, f := range fieldList(want) {
+		if !slices.Equal(h.Values(f.key), want.Values(f.key)) || h.Get(f.key) != want.Get(f.key) {
+			t.Errorf("readHeaderFast(%q): values of %q differ from ReadHeader's", data, f.key)
+		}
+	}
+	if read := len(data) - r.Len() - br.Buffered(); n != read {
+		t.Errorf("readHeaderFast(%q) read %d bytes; ReadHeader read %d", data, n, read)
+	}
+}
+
+// headerSeeds are header sections of bounces and their edge cases.
+var headerSeeds = []string{
+	"", "\n", "\n\nbody", "From: a@b\n", "From: a@b", "From: a@b\n\nbody\n",
+	"Subject: one\n two\n\tthree\nTo: c@d\n\n",
+	"Received: from x\n by y\n\nX: 1\n",
+	"A:\n  \n b\nB :  v  \n\n", ": empty name\nC: c\n\n", "no colon\n\n", " leading: space\n\n",
+	"Bad Name: v\n\n", "D: v\nd: w\nD: x\n\n", "Final-Recipient: rfc822; a@b\nAction: failed\n\nStatus: 5.1.1\n",
+	"K: \xff\xfe\n\n", "K:v\n  \n\n", "K: v\n\t", "Content-Type: multipart/report;\n  boundary=\"x\"\n\n--x\n",
+}
+
+func TestReadHeaderFast_SameAsReadHeader(t *testing.T) {
+	for _, s := range headerSeeds {
+		checkHeaderFast(t, []byte(s))
+	}
+
+	// Random sections over the bytes that matter to the syntax.
+	pieces := []string{"From", "to", "X-A", ":", " ", "\t", "\n", "\n", "v", "a@b", "-", "\xc3"}
+	for _, text := range randomTexts(5, 100000, 20, pieces) {
+		checkHeaderFast(t, []byte(text))
+	}
+}
+
+func FuzzReadHeaderFast(f *testing.F) {
+	for _, s := range headerSeeds {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkHeaderFast(t, data)
+	})
+}

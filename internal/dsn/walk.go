@@ -1,0 +1,188 @@
+package dsn
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/textproto"
+)
+
+// maxDelimiterLine is the length, LF included, past which a line that
+// go-message's multipart reader reads whole (preamble, delimiter) is left
+// to go-message: its 4 KiB buffer fails on longer ones.
+const maxDelimiterLine = 4000
+
+// plannedPart is one entity below the top level that walkFast found: its
+// header and its raw body, before any transfer decoding.
+type plannedPart struct {
+	header    textproto.Header
+	body      []byte
+	mediaType string // as message.Header.ContentType returns it
+}
+
+// walkFast visits the parts of a well-formed multipart message as walk
+// does, finding them by scanning body, the raw bytes after the top
+// header, instead of through go-message's multipart reader. It reports
+// false, having changed nothing, when the message is not multipart or
+// its structure is anything but plain. That covers a missing or odd
+// boundary, a part header that readHeaderFast declines, a missing close
+// delimiter, and the depth or part limits. The caller then walks the
+// message with go-message, which words its warnings as before.
+func (p *parser) walkFast(root *message.Entity, body []byte) bool {
+	mediaType, params, _ := root.Header.ContentType()
+	if !strings.HasPrefix(mediaType, "multipart/") {
+		return false
+	}
+
+	var plan []plannedPart
+	if !planMultipart(body, params["boundary"], 0, &plan) || len(plan)+1 >= MaxParts {
+		return false
+	}
+
+	p.parts++
+	for _, part := range plan {
+		e, err := message.New(message.Header{Header: part.header}, bytes.NewReader(part.body))
+		p.warn(err)
+		p.parts++
+
+		if !strings.HasPrefix(part.mediaType, "multipart/") {
+			p.readPart(part.mediaType, e.Body)
+		}
+	}
+	return true
+}
+
+// planMultipart appends the parts of a multipart body, nested ones
+// included, to plan in the order walk visits them. It follows the rules
+// of go-message v0.18's multipart reader for LF line endings. A part
+// starts after a delimiter line: "--", the boundary and optional blanks.
+// Its body ends before the LF that precedes the next "--" and boundary
+// followed by a blank, a hyphen, a line end or the end of the input.
+func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart) bool {
+	if depth >= MaxDepth || !isPlainBoundary(boundary) {
+		return false
+	}
+	dash := []byte("--" + boundary)
+
+	pos, ok := skipPreamble(body, dash)
+	for ok {
+		if len(*plan) >= MaxParts {
+			return false
+		}
+		var part plannedPart
+		part, pos, ok = nextPlannedPart(body, pos, dash)
+		if !ok {
+			return false
+		}
+		h := message.Header{Header: part.header}
+		mediaType, params, err := h.ContentType()
+		part.mediaType = mediaType
+		*plan = append(*plan, part)
+		if strings.HasPrefix(mediaType, "multipart/") &&
+			(err != nil || !planMultipart(part.body, params["boundary"], depth+1, plan)) {
+			return false
+		}
+
+		var final bool
+		pos, final, ok = readDelimiter(body, pos, dash)
+		if final {
+			return true
+		}
+	}
+	return false
+}
+
+// isPlainBoundary reports whether boundary is non-empty and has only the
+// characters RFC 2046 section 5.1.1 allows, so that no line ending or
+// blank can be part of a delimiter.
+func isPlainBoundary(boundary string) bool {
+	if boundary == "" || len(boundary) > 200 {
+		return false
+	}
+	for i := 0; i < len(boundary); i++ {
+		c := boundary[i]
+		if !isAlnum(rune(c)) && strings.IndexByte("'()+_,-./:=?", c) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// skipPreamble returns the offset after the first delimiter line. It
+// reports false for a preamble line that starts with "--" and the
+// boundary but is no delimiter line, such as an early close delimiter,
+// and leaves that message to go-message.
+func skipPreamble(body, dash []byte) (int, bool) {
+	pos := 0
+	for pos < len(body) {
+		line, next := lineAt(body, pos)
+		if len(line) >= maxDelimiterLine {
+			return 0, false
+		}
+		if bytes.HasPrefix(line, dash) {
+			rest := trimLeftBlanks(line[len(dash):])
+			return next, len(rest) == 0 && next <= len(body) && body[next-1] == '\n'
+		}
+		pos = next
+	}
+	return 0, false
+}
+
+// nextPlannedPart reads the part whose header starts at pos and returns
+// it with the offset of its end: the LF before the next delimiter, or
+// the delimiter itself when the body is empty.
+func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool) {
+	h, n, ok := readHeaderFast(body[pos:])
+	if !ok {
+		return plannedPart{}, 0, false
+	}
+	start := pos + n
+
+	if bytes.HasPrefix(body[start:], dash) && endsDelimiter(body, start+len(dash)) {
+		return plannedPart{header: h, body: body[start:start]}, start, true
+	}
+	nlDash := append([]byte{'\n'}, dash...)
+	for from := start; ; {
+		i := bytes.Index(body[from:], nlDash)
+		if i < 0 {
+			return plannedPart{}, 0, false
+		}
+		end := from + i
+		if endsDelimiter(body, end+len(nlDash)) {
+			return plannedPart{header: h, body: body[start:end]}, end, true
+		}
+		from = end + len(nlDash)
+	}
+}
+
+// endsDelimiter reports whether a delimiter that ends at body[i] counts
+// as one: it is followed by a blank, a hyphen, a line end or the end.
+func endsDelimiter(body []byte, i int) bool {
+	return i >= len(body) || strings.IndexByte(" \t\r\n-", body[i]) >= 0
+}
+
+// readDelimiter reads the delimiter line at pos, after the LF that ends
+// the previous body unless that body was empty. It returns the offset
+// after it, and whether it was the close delimiter. ok is false for a
+// line go-message would reject.
+func readDelimiter(body []byte, pos int, dash []byte) (next int, final, ok bool) {
+	if pos < len(body) && body[pos] == '\n' {
+		pos++
+	}
+	line, next := lineAt(body, pos)
+	if !bytes.HasPrefix(line, dash) || len(line) >= maxDelimiterLine {
+		return 0, false, false
+	}
+
+	rest := line[len(dash):]
+	if bytes.HasPrefix(rest, []byte("--")) {
+		return next, len(trimLeftBlanks(rest[2:])) == 0, false
+	}
+	hasLF := next <= len(body) && next > pos && body[next-1] == '\n'
+	return next, false, len(trimLeftBlanks(rest)) == 0 && hasLF
+}
+
+func trimLeftBlanks(b []byte) []byte {
+	return bytes.TrimLeft(b, " \t")
+}
