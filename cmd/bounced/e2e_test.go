@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/bounced/bounced/internal/eval"
+
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -243,7 +245,7 @@ func TestServe_EndToEnd(t *testing.T) {
 			t.Fatalf("sending %s: %v", f.name, err)
 		}
 		for _, ev := range f.events {
-			if wouldSuppress(ev) {
+			if eval.WouldSuppress(ev) {
 				hard[store.NormalizeAddress(ev.Recipient)] = true
 			}
 			bounces[bounceSeries(ev)]++

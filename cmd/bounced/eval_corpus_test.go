@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/bounced/bounced/internal/eval"
+
 	"cmp"
 	"os"
 	"path/filepath"
@@ -34,7 +36,7 @@ func TestEval_Corpus(t *testing.T) {
 		t.Skipf("corpus not present at %s: %v", corpusDir, err)
 	}
 
-	report, err := runEval(dir, filepath.Join(corpusDir, "labels.tsv"))
+	report, err := eval.Run(dir, filepath.Join(corpusDir, "labels.tsv"))
 	if err != nil {
 		t.Fatal(err)
 	}

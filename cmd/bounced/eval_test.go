@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/bounced/bounced/internal/eval"
+
 	"bytes"
 	"encoding/json"
 	"os"
@@ -42,7 +44,7 @@ func TestEval_JSON(t *testing.T) {
 		t.Fatalf("exit code %d, stderr %s", code, stderr.String())
 	}
 
-	var report evalReport
+	var report eval.Report
 	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
 		t.Fatalf("output is no JSON report: %v\n%s", err, stdout.String())
 	}
@@ -100,7 +102,7 @@ func TestEval_SuppressedUnlabelled(t *testing.T) {
 	if code := run([]string{"eval", "-json", dir}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit code %d, stderr %s", code, stderr.String())
 	}
-	var report evalReport
+	var report eval.Report
 	if err := json.Unmarshal(stdout.Bytes(), &report); err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/bounced/bounced/internal/eval"
+
 	"errors"
 	"fmt"
 	"io/fs"
@@ -10,7 +12,7 @@ import (
 // checkEvalRates checks that each -min flag of eval is an agreement rate
 // from 0 to 1.
 func checkEvalRates(mins evalMinimums) error {
-	for _, field := range evalFields {
+	for _, field := range eval.Fields {
 		if rate := *mins[field]; !(rate >= 0 && rate <= 1) {
 			return fmt.Errorf("invalid -min-%s %v: want a rate from 0 to 1", field, rate)
 		}
