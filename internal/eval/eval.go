@@ -280,7 +280,7 @@ func (r *Report) finish() {
 	}
 }
 
-// write prints the report for people: scores, the reason confusion table
+// Write prints the report for people: scores, the reason confusion table
 // (label reason, then the reasons given for it), and each disagreement.
 func (r *Report) Write(w io.Writer) error {
 	var b strings.Builder
