@@ -38,9 +38,21 @@ func summarizeHeader(h message.Header) *headerSummary {
 		mailer:           strings.ToLower(h.Get("X-Mailer")),
 		failedRecipients: h.Get("X-Failed-Recipients"),
 	}
-	for _, v := range h.Values("Received") {
-		s.received += strings.ToLower(v) + "\n"
+
+	// One builder, sized up front: appending to a string per field was
+	// quadratic in the number of Received fields.
+	received := h.Values("Received")
+	n := 0
+	for _, v := range received {
+		n += len(v) + 1
 	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, v := range received {
+		writeLower(&b, v)
+		b.WriteByte('\n')
+	}
+	s.received = b.String()
 	return s
 }
 

@@ -95,6 +95,16 @@ var originalMarkers = []string{
 	"content-type: message/rfc822",
 }
 
+// originalMarkerBytes is originalMarkers as byte slices, so that a line
+// is matched without converting it to a string.
+var originalMarkerBytes = func() [][]byte {
+	b := make([][]byte, len(originalMarkers))
+	for i, m := range originalMarkers {
+		b[i] = []byte(m)
+	}
+	return b
+}()
+
 // splitOriginal returns the prose of a bounce and the quoted original
 // after it, split at the first line that starts the original.
 func splitOriginal(text []byte) (prose, original []byte) {
@@ -118,9 +128,10 @@ func isOriginalMarker(line []byte) bool {
 		return false
 	}
 
-	lower := strings.ToLower(string(trimmed))
-	for _, m := range originalMarkers {
-		if strings.Contains(lower, m) {
+	var buf [128]byte // holds a line of up to 120 bytes without allocating
+	lower := appendLower(buf[:0], trimmed)
+	for _, m := range originalMarkerBytes {
+		if bytes.Contains(lower, m) {
 			return true
 		}
 	}
