@@ -13,8 +13,9 @@ import (
 // to go-message: its 4 KiB buffer fails on longer ones.
 const maxDelimiterLine = 4000
 
-// plannedPart is one entity below the top level that walkFast found: its
-// header and its raw body, before any transfer decoding.
+// plannedPart is one entity below the top level that walkFast found: the
+// fields of its header that isEntityField selects, and its raw body,
+// before any transfer decoding.
 type plannedPart struct {
 	header    textproto.Header
 	body      []byte
@@ -133,7 +134,7 @@ func skipPreamble(body, dash []byte) (int, bool) {
 // it with the offset of its end: the LF before the next delimiter, or
 // the delimiter itself when the body is empty.
 func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool) {
-	h, n, ok := readHeaderFast(body[pos:])
+	h, n, ok := readHeaderFields(body[pos:], isEntityField)
 	if !ok {
 		return plannedPart{}, 0, false
 	}
@@ -154,6 +155,13 @@ func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool)
 		}
 		from = end + len(nlDash)
 	}
+}
+
+// isEntityField reports whether name is one of the fields that a planned
+// part's header is read for: message.New decodes the body by them, and
+// walkFast dispatches on the media type. The other fields are never read.
+func isEntityField(name string) bool {
+	return strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Content-Transfer-Encoding")
 }
 
 // endsDelimiter reports whether a delimiter that ends at body[i] counts
