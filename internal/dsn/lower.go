@@ -13,13 +13,15 @@ func writeLower(b *strings.Builder, s string) {
 		b.WriteString(strings.ToLower(s))
 		return
 	}
+	start := 0
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+		if c := s[i]; 'A' <= c && c <= 'Z' {
+			b.WriteString(s[start:i])
+			b.WriteByte(c + 'a' - 'A')
+			start = i + 1
 		}
-		b.WriteByte(c)
 	}
+	b.WriteString(s[start:])
 }
 
 // appendLower appends strings.ToLower(string(s)) to dst, without the
