@@ -19,7 +19,8 @@ const maxDelimiterLine = 4000
 type plannedPart struct {
 	header    textproto.Header
 	body      []byte
-	mediaType string // as message.Header.ContentType returns it
+	mediaType string            // as message.Header.ContentType returns it
+	params    map[string]string // the media type's parameters
 }
 
 // walkFast visits the parts of a well-formed multipart message as walk
@@ -43,6 +44,14 @@ func (p *parser) walkFast(root *message.Entity, body []byte) bool {
 
 	p.parts++
 	for _, part := range plan {
+		if p.wantsText(part.mediaType) {
+			if data, ok := p.decodeTextFast(part); ok {
+				p.parts++
+				p.keepText(part.mediaType, data)
+				continue
+			}
+		}
+
 		e, err := message.New(message.Header{Header: part.header}, bytes.NewReader(part.body))
 		p.warn(err)
 		p.parts++
@@ -78,7 +87,7 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 		}
 		h := message.Header{Header: part.header}
 		mediaType, params, err := h.ContentType()
-		part.mediaType = mediaType
+		part.mediaType, part.params = mediaType, params
 		*plan = append(*plan, part)
 		if strings.HasPrefix(mediaType, "multipart/") &&
 			(err != nil || !planMultipart(part.body, params["boundary"], depth+1, plan)) {
