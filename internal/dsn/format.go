@@ -34,7 +34,7 @@ type headerSummary struct {
 func summarizeHeader(h message.Header) *headerSummary {
 	s := &headerSummary{
 		from:             strings.ToLower(h.Get("From")),
-		subject:          strings.ToLower(decodedText(h, "Subject")),
+		subject:          strings.ToLower(decodedHeaderText(h, "Subject")),
 		mailer:           strings.ToLower(h.Get("X-Mailer")),
 		failedRecipients: h.Get("X-Failed-Recipients"),
 	}
