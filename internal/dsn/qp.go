@@ -30,10 +30,10 @@ func (p *parser) decodeTextFast(part plannedPart) (data []byte, ok bool) {
 		return nil, false
 	}
 
-	switch strings.ToLower(part.header.Get("Content-Transfer-Encoding")) {
-	case "7bit", "8bit", "binary", "":
+	switch {
+	case isIdentityEncoding(part.header):
 		data = part.body[:min(len(part.body), maxTextBytes):min(len(part.body), maxTextBytes)]
-	case "quoted-printable":
+	case strings.EqualFold(part.header.Get("Content-Transfer-Encoding"), "quoted-printable"):
 		bp := bufferPool.Get().(*[]byte)
 		p.buffers = append(p.buffers, bp)
 		data, ok = decodeQuotedPrintable((*bp)[:0], part.body, maxTextBytes)

@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"bytes"
+	"io"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -31,8 +32,7 @@ type plannedPart struct {
 // boundary, a part header that readHeaderFast declines, a missing close
 // delimiter, and the depth or part limits. The caller then walks the
 // message with go-message, which words its warnings as before.
-func (p *parser) walkFast(root *message.Entity, body []byte) bool {
-	mediaType, params, _ := root.Header.ContentType()
+func (p *parser) walkFast(mediaType string, params map[string]string, body []byte) bool {
 	if !strings.HasPrefix(mediaType, "multipart/") {
 		return false
 	}
@@ -52,12 +52,12 @@ func (p *parser) walkFast(root *message.Entity, body []byte) bool {
 			}
 		}
 
-		e, err := message.New(message.Header{Header: part.header}, bytes.NewReader(part.body))
+		partBody, err := decodedBody(part)
 		p.warn(err)
 		p.parts++
 
 		if !strings.HasPrefix(part.mediaType, "multipart/") {
-			p.readPart(part.mediaType, e.Body)
+			p.readPart(part.mediaType, partBody)
 		}
 	}
 	return true
@@ -164,6 +164,31 @@ func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool)
 		}
 		from = end + len(nlDash)
 	}
+}
+
+// decodedBody returns the body of part as message.New decodes it, and
+// message.New's error. A body that needs no decoding, the usual case for
+// delivery-status and returned-message parts, is read as it is, sparing
+// a second parse of the Content-Type.
+func decodedBody(part plannedPart) (io.Reader, error) {
+	_, hasCharset := part.params["charset"]
+	isText := strings.HasPrefix(part.mediaType, "text/")
+	if isIdentityEncoding(part.header) && !(isText && hasCharset) {
+		return bytes.NewReader(part.body), nil
+	}
+
+	e, err := message.New(message.Header{Header: part.header}, bytes.NewReader(part.body))
+	return e.Body, err
+}
+
+// isIdentityEncoding reports whether the Content-Transfer-Encoding of h
+// leaves the body as it is: one that message.New does not decode.
+func isIdentityEncoding(h textproto.Header) bool {
+	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+	case "7bit", "8bit", "binary", "":
+		return true
+	}
+	return false
 }
 
 // isEntityField reports whether name is one of the fields that a planned
