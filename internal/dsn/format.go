@@ -34,13 +34,25 @@ type headerSummary struct {
 func summarizeHeader(h message.Header) *headerSummary {
 	s := &headerSummary{
 		from:             strings.ToLower(h.Get("From")),
-		subject:          strings.ToLower(decodedText(h, "Subject")),
+		subject:          strings.ToLower(decodedHeaderText(h, "Subject")),
 		mailer:           strings.ToLower(h.Get("X-Mailer")),
 		failedRecipients: h.Get("X-Failed-Recipients"),
 	}
-	for _, v := range h.Values("Received") {
-		s.received += strings.ToLower(v) + "\n"
+
+	// One builder, sized up front: appending to a string per field was
+	// quadratic in the number of Received fields.
+	received := h.Values("Received")
+	n := 0
+	for _, v := range received {
+		n += len(v) + 1
 	}
+	var b strings.Builder
+	b.Grow(n)
+	for _, v := range received {
+		writeLower(&b, v)
+		b.WriteByte('\n')
+	}
+	s.received = b.String()
 	return s
 }
 

@@ -23,34 +23,47 @@ type headerField struct {
 // every field line with a colon after a valid name. For anything else ok
 // is false and the caller uses ReadHeader. data must hold no CR, which the
 // caller checks once for all the sections it reads. It is cheaper than
-// ReadHeader because it slices data in place instead of copying each
-// line into a fresh buffer.
+// ReadHeader because it copies the section into one string and slices
+// the names and unfolded values from it, instead of copying each line
+// into a fresh buffer.
 func readHeaderFast(data []byte) (h textproto.Header, n int, ok bool) {
+	return readHeaderFields(data, nil)
+}
+
+// readHeaderFields is readHeaderFast keeping only the fields whose name
+// keep accepts, or every field when keep is nil. It still declines the
+// same sections as readHeaderFast.
+func readHeaderFields(data []byte, keep func(name string) bool) (h textproto.Header, n int, ok bool) {
 	if len(data) > 0 && (data[0] == ' ' || data[0] == '\t') {
 		return h, 0, false
 	}
+	section := string(data[:headerEnd(data)])
 
 	fields := make([]headerField, 0, 32) // on the stack for most headers
 	pos := 0
-	for pos < len(data) {
-		line, next := lineAt(data, pos)
+	for pos < len(section) {
+		line, next := lineAtString(section, pos)
 		if len(line) == 0 {
 			pos = next
 			break
 		}
 
-		colon := bytes.IndexByte(line, ':')
+		colon := strings.IndexByte(line, ':')
 		if colon < 0 || len(fields) >= maxFastFields {
 			return h, 0, false
 		}
-		key := trimBlanks(line[:colon])
+		key := trimBlanksString(line[:colon])
 		if !isFieldName(key) {
 			return h, 0, false
 		}
 
-		value := unfold(data, line[colon+1:], &next)
+		if keep != nil && !keep(key) {
+			pos = skipFolded(section, next)
+			continue
+		}
+		value := unfold(section, line[colon+1:], &next)
 		if len(key) > 0 {
-			fields = append(fields, headerField{string(key), value})
+			fields = append(fields, headerField{key, value})
 		}
 		pos = next
 	}
@@ -72,54 +85,64 @@ func lineAt(data []byte, pos int) (line []byte, next int) {
 	return data[pos : pos+i], pos + i + 1
 }
 
+// lineAtString is lineAt for a string.
+func lineAtString(s string, pos int) (line string, next int) {
+	i := strings.IndexByte(s[pos:], '\n')
+	if i < 0 {
+		return s[pos:], len(s)
+	}
+	return s[pos : pos+i], pos + i + 1
+}
+
 // unfold returns a field's value: first, the rest of its first line,
-// joined with the continuation lines from *next on by single spaces, each
-// trimmed of blanks, and empty ones left out. It advances *next past the
-// continuation lines.
-func unfold(data, first []byte, next *int) string {
-	first = trimBlanks(first)
-	if *next >= len(data) || data[*next] != ' ' && data[*next] != '\t' {
-		return string(first)
+// joined with the continuation lines of section from *next on by single
+// spaces, each trimmed of blanks, and empty ones left out. It advances
+// *next past the continuation lines. A value of one line is a substring
+// of section.
+func unfold(section, first string, next *int) string {
+	first = trimBlanksString(first)
+	end := skipFolded(section, *next)
+	if end == *next {
+		return first
 	}
 
 	var value strings.Builder
-	value.Grow(len(first) + foldedLength(data, *next))
-	value.Write(first)
-	for *next < len(data) && (data[*next] == ' ' || data[*next] == '\t') {
-		var line []byte
-		line, *next = lineAt(data, *next)
-		if line = trimBlanks(line); len(line) > 0 {
+	value.Grow(len(first) + end - *next)
+	value.WriteString(first)
+	for *next < end {
+		var line string
+		line, *next = lineAtString(section, *next)
+		if line = trimBlanksString(line); len(line) > 0 {
 			if value.Len() > 0 {
 				value.WriteByte(' ')
 			}
-			value.Write(line)
+			value.WriteString(line)
 		}
 	}
 	return value.String()
 }
 
-// foldedLength returns the length of the continuation lines at
-// data[pos:], an upper bound on what they add to a field's value.
-func foldedLength(data []byte, pos int) int {
-	start := pos
-	for pos < len(data) && (data[pos] == ' ' || data[pos] == '\t') {
-		_, pos = lineAt(data, pos)
+// skipFolded returns the offset after the continuation lines, those that
+// start with a blank, at section[pos:].
+func skipFolded(section string, pos int) int {
+	for pos < len(section) && (section[pos] == ' ' || section[pos] == '\t') {
+		_, pos = lineAtString(section, pos)
 	}
-	return pos - start
+	return pos
 }
 
-// trimBlanks removes leading and trailing spaces and tabs.
-func trimBlanks(b []byte) []byte {
-	return bytes.Trim(b, " \t")
+// trimBlanksString removes leading and trailing spaces and tabs.
+func trimBlanksString(s string) string {
+	return strings.Trim(s, " \t")
 }
 
 // isFieldName reports whether name holds only the printable ASCII
 // characters other than the colon that a field name may have (RFC 5322
 // section 2.2). The empty name passes, because ReadHeader skips such a
 // field rather than failing.
-func isFieldName(name []byte) bool {
-	for _, c := range name {
-		if c < 33 || c > 126 || c == ':' {
+func isFieldName(name string) bool {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c < 33 || c > 126 || c == ':' {
 			return false
 		}
 	}

@@ -82,3 +82,29 @@ func FuzzReadHeaderFast(f *testing.F) {
 		checkHeaderFast(t, data)
 	})
 }
+
+func TestReadHeaderFields_KeepsEntityFields(t *testing.T) {
+	data := []byte("X-Mailer: m\ncontent-type: text/plain;\n charset=utf-8\nReceived: a\n b\n" +
+		"Content-Transfer-Encoding: base64\n\nbody\n")
+
+	h, n, ok := readHeaderFields(data, isEntityField)
+	if !ok {
+		t.Fatal("readHeaderFields declined a plain header")
+	}
+	if want := bytes.Index(data, []byte("body")); n != want {
+		t.Errorf("read %d bytes, want %d", n, want)
+	}
+	want := []headerField{
+		{"Content-Type", "text/plain; charset=utf-8"},
+		{"Content-Transfer-Encoding", "base64"},
+	}
+	if got := fieldList(h); !slices.Equal(got, want) {
+		t.Errorf("fields = %q, want %q", got, want)
+	}
+}
+
+func TestReadHeaderFields_DeclinesBadSkippedField(t *testing.T) {
+	if _, _, ok := readHeaderFields([]byte("Bad Name: x\n\n"), isEntityField); ok {
+		t.Error("readHeaderFields accepted an invalid field name it skips")
+	}
+}

@@ -124,7 +124,7 @@ func parseOriginal(h mail.Header, extra []string) Original {
 		From:      firstAddress(h, "From"),
 		To:        joinAddresses(h, "To"),
 	}
-	o.Subject, _ = h.Text("Subject")
+	o.Subject, _ = decodeHeaderText(h.Get("Subject"))
 	o.Date = parseDate(h.Get("Date"))
 
 	for _, key := range extra {
@@ -134,10 +134,7 @@ func parseOriginal(h mail.Header, extra []string) Original {
 		if o.Headers == nil {
 			o.Headers = make(map[string]string, len(extra))
 		}
-		v, err := h.Text(key)
-		if err != nil {
-			v = h.Get(key)
-		}
+		v, _ := decodeHeaderText(h.Get(key))
 		o.Headers[key] = strings.TrimSpace(v)
 	}
 	return o
@@ -182,7 +179,7 @@ func addressList(h mail.Header, key string) []string {
 		return list
 	}
 
-	text, _ := h.Text(key)
+	text, _ := decodeHeaderText(h.Get(key))
 	if list := bracketedAddresses(text); len(list) > 0 {
 		return list
 	}

@@ -161,8 +161,8 @@ func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 	p := &parser{report: &Report{Kind: KindNotBounce, Truncated: truncated}, opts: opts}
 	defer p.release()
 	p.warn(err)
-	mediaType, _, _ := root.Header.ContentType()
-	if body == nil || !fastWalk || !p.walkFast(root, body) {
+	mediaType, params, _ := root.Header.ContentType()
+	if body == nil || !fastWalk || !p.walkFast(mediaType, params, body) {
 		p.walk(root, 0)
 	}
 	if mediaType == "multipart/report" && len(p.report.Recipients) == 0 && !p.complaint {

@@ -15,7 +15,7 @@ const maxTextBytes = 256 << 10
 // the prose of a bounce that is no RFC 3464 report. A text/html part is
 // kept only while no text/plain part was seen, with its tags removed.
 func (p *parser) readText(mediaType string, body io.Reader) {
-	if p.text != nil && (p.textIsPlain || mediaType == "text/html") {
+	if !p.wantsText(mediaType) {
 		return
 	}
 
@@ -23,6 +23,22 @@ func (p *parser) readText(mediaType string, body io.Reader) {
 	if err != nil {
 		p.warnf("read %s part: %v", mediaType, err)
 	}
+	p.keepText(mediaType, data)
+}
+
+// wantsText reports whether a part of mediaType would be kept as the
+// bounce's text: it is a text part, and no text/plain part came before
+// it, nor a text/html part before an HTML one.
+func (p *parser) wantsText(mediaType string) bool {
+	switch mediaType {
+	case "text/plain", "text/html", "":
+		return p.text == nil || !p.textIsPlain && mediaType != "text/html"
+	}
+	return false
+}
+
+// keepText stores the decoded body of a text part as the bounce's text.
+func (p *parser) keepText(mediaType string, data []byte) {
 	if mediaType == "text/html" {
 		data = stripTags(data)
 	}
@@ -95,6 +111,16 @@ var originalMarkers = []string{
 	"content-type: message/rfc822",
 }
 
+// originalMarkerBytes is originalMarkers as byte slices, so that a line
+// is matched without converting it to a string.
+var originalMarkerBytes = func() [][]byte {
+	b := make([][]byte, len(originalMarkers))
+	for i, m := range originalMarkers {
+		b[i] = []byte(m)
+	}
+	return b
+}()
+
 // splitOriginal returns the prose of a bounce and the quoted original
 // after it, split at the first line that starts the original.
 func splitOriginal(text []byte) (prose, original []byte) {
@@ -118,9 +144,10 @@ func isOriginalMarker(line []byte) bool {
 		return false
 	}
 
-	lower := strings.ToLower(string(trimmed))
-	for _, m := range originalMarkers {
-		if strings.Contains(lower, m) {
+	var buf [128]byte // holds a line of up to 120 bytes without allocating
+	lower := appendLower(buf[:0], trimmed)
+	for _, m := range originalMarkerBytes {
+		if bytes.Contains(lower, m) {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"bytes"
+	"io"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -13,12 +14,14 @@ import (
 // to go-message: its 4 KiB buffer fails on longer ones.
 const maxDelimiterLine = 4000
 
-// plannedPart is one entity below the top level that walkFast found: its
-// header and its raw body, before any transfer decoding.
+// plannedPart is one entity below the top level that walkFast found: the
+// fields of its header that isEntityField selects, and its raw body,
+// before any transfer decoding.
 type plannedPart struct {
 	header    textproto.Header
 	body      []byte
-	mediaType string // as message.Header.ContentType returns it
+	mediaType string            // as message.Header.ContentType returns it
+	params    map[string]string // the media type's parameters
 }
 
 // walkFast visits the parts of a well-formed multipart message as walk
@@ -29,8 +32,7 @@ type plannedPart struct {
 // boundary, a part header that readHeaderFast declines, a missing close
 // delimiter, and the depth or part limits. The caller then walks the
 // message with go-message, which words its warnings as before.
-func (p *parser) walkFast(root *message.Entity, body []byte) bool {
-	mediaType, params, _ := root.Header.ContentType()
+func (p *parser) walkFast(mediaType string, params map[string]string, body []byte) bool {
 	if !strings.HasPrefix(mediaType, "multipart/") {
 		return false
 	}
@@ -42,12 +44,20 @@ func (p *parser) walkFast(root *message.Entity, body []byte) bool {
 
 	p.parts++
 	for _, part := range plan {
-		e, err := message.New(message.Header{Header: part.header}, bytes.NewReader(part.body))
+		if p.wantsText(part.mediaType) {
+			if data, ok := p.decodeTextFast(part); ok {
+				p.parts++
+				p.keepText(part.mediaType, data)
+				continue
+			}
+		}
+
+		partBody, err := decodedBody(part)
 		p.warn(err)
 		p.parts++
 
 		if !strings.HasPrefix(part.mediaType, "multipart/") {
-			p.readPart(part.mediaType, e.Body)
+			p.readPart(part.mediaType, partBody)
 		}
 	}
 	return true
@@ -77,7 +87,7 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 		}
 		h := message.Header{Header: part.header}
 		mediaType, params, err := h.ContentType()
-		part.mediaType = mediaType
+		part.mediaType, part.params = mediaType, params
 		*plan = append(*plan, part)
 		if strings.HasPrefix(mediaType, "multipart/") &&
 			(err != nil || !planMultipart(part.body, params["boundary"], depth+1, plan)) {
@@ -133,7 +143,7 @@ func skipPreamble(body, dash []byte) (int, bool) {
 // it with the offset of its end: the LF before the next delimiter, or
 // the delimiter itself when the body is empty.
 func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool) {
-	h, n, ok := readHeaderFast(body[pos:])
+	h, n, ok := readHeaderFields(body[pos:], isEntityField)
 	if !ok {
 		return plannedPart{}, 0, false
 	}
@@ -154,6 +164,38 @@ func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool)
 		}
 		from = end + len(nlDash)
 	}
+}
+
+// decodedBody returns the body of part as message.New decodes it, and
+// message.New's error. A body that needs no decoding, the usual case for
+// delivery-status and returned-message parts, is read as it is, sparing
+// a second parse of the Content-Type.
+func decodedBody(part plannedPart) (io.Reader, error) {
+	_, hasCharset := part.params["charset"]
+	isText := strings.HasPrefix(part.mediaType, "text/")
+	if isIdentityEncoding(part.header) && !(isText && hasCharset) {
+		return bytes.NewReader(part.body), nil
+	}
+
+	e, err := message.New(message.Header{Header: part.header}, bytes.NewReader(part.body))
+	return e.Body, err
+}
+
+// isIdentityEncoding reports whether the Content-Transfer-Encoding of h
+// leaves the body as it is: one that message.New does not decode.
+func isIdentityEncoding(h textproto.Header) bool {
+	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+	case "7bit", "8bit", "binary", "":
+		return true
+	}
+	return false
+}
+
+// isEntityField reports whether name is one of the fields that a planned
+// part's header is read for: message.New decodes the body by them, and
+// walkFast dispatches on the media type. The other fields are never read.
+func isEntityField(name string) bool {
+	return strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Content-Transfer-Encoding")
 }
 
 // endsDelimiter reports whether a delimiter that ends at body[i] counts
