@@ -262,14 +262,17 @@ func TestShutdown_ClosesIdleSessionsAtDeadline(t *testing.T) {
 
 func TestData_KeepsMinKeepBytesWhenBudgetInUse(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	addr, st := testServer(t, Config{KeepBytes: 1024, MaxBufferedBytes: 1024, MinKeepBytes: 256, Metrics: NewMetrics(reg)})
+	srv, addr, st := startServer(t, Config{KeepBytes: 1024, MaxBufferedBytes: 1024, MinKeepBytes: 256, Metrics: NewMetrics(reg)},
+		t.TempDir(), "tcp", "127.0.0.1:0")
 	body := "Subject: x\r\n\r\n" + strings.Repeat("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd\r\n", 40)
 
 	// The first session takes the only full buffer and holds it while
-	// its data is incomplete.
+	// its data is incomplete. go-smtp sends 354 before the session reads
+	// the data, so wait until the buffer is out.
 	first := openSession(t, addr)
 	first.startData()
 	first.write("Subject: first\r\n")
+	waitBuffersOut(t, srv, 1)
 
 	second := storeOne(t, addr, body)
 	if !strings.HasPrefix(second, "250 2.0.0 Stored as ") {
@@ -287,6 +290,18 @@ bounced_smtp_messages_kept_short_total 1
 
 	first.write(body + ".\r\n")
 	checkKept(t, st, first.reply(), 1024)
+}
+
+// waitBuffersOut waits until n full buffers of srv are in use.
+func waitBuffersOut(t *testing.T, srv *Server, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(srv.buffers.slots) != n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d full buffers in use after 10s, want %d", len(srv.buffers.slots), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // checkKept checks that the message of a 250 reply was stored truncated to
