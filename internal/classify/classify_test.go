@@ -39,6 +39,10 @@ var kindCases = []classifyCase{
 		reason: Delivered, rule: "action-delivered"},
 	{name: "expired action", in: Input{Kind: KindFailure, Action: "expired", Diagnostic: "Connection timed out"},
 		reason: Expired, rule: "action-expired"},
+	{name: "delay with no stated cause", in: Input{Kind: KindDelay, Action: "delayed", Diagnostic: "a@example.com Retrying for up to 3 more days"},
+		reason: Expired, rule: "delay-unexplained"},
+	{name: "delay with a stated cause", in: delay("", 0, "a@example.com The recipient's mailbox is full; retrying"),
+		reason: MailboxFull, rule: "mailbox-full"},
 }
 
 var providerCases = []classifyCase{

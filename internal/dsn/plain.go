@@ -130,7 +130,34 @@ func extractPlain(b *plainBounce) []Recipient {
 		}
 		rcpts = append(rcpts, r)
 	}
+	if b.announcesDelay() {
+		for i := range rcpts {
+			rcpts[i].Action = ActionDelayed
+		}
+	}
 	return rcpts
+}
+
+// delayPhrases are phrases, lower-cased, with which a plain-text delay
+// notice, such as Gmail's "Delivery Status Notification (Delay)", says
+// that the MTA still retries and nothing has failed yet.
+var delayPhrases = []string{
+	"has been delayed", "have been delayed", "warning message only",
+	"you do not need to resend", "will be retried for",
+}
+
+// announcesDelay reports whether the prose is a delay notice rather
+// than a failure.
+func (b *plainBounce) announcesDelay() bool {
+	for _, line := range b.lines {
+		lower := strings.ToLower(line)
+		for _, p := range delayPhrases {
+			if strings.Contains(lower, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // positions returns the index of the first line that names each address,
