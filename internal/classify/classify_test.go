@@ -335,6 +335,8 @@ var recipientCases = []classifyCase{
 		reason: Expired, rule: "queue-too-long"},
 	{name: "qmail gave up on a known cause", in: Input{Kind: KindFailure, Status: "4.4.1", Diagnostic: "<a@example.jp>: Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going to try again; this message has been in the queue too long."},
 		reason: NetworkError, rule: "status-x.4.x"},
+	{name: "exim malformed header address", in: failure("", 0, "a@example.com <b@example.net>: malformed address: <b@example.net> may not follow a@example.com This address has been ignored."),
+		reason: SyntaxError, rule: "malformed-recipient-address"},
 	{name: "exchange name not recognized", in: failure("", 0, "a@example.com on 5/9/2026 9:14 AM The recipient name is not recognized"),
 		reason: UserUnknown, hard: true, rule: "user-unknown"},
 	{name: "imail invalid userid", in: failure("", 0, "Invalid final delivery userid: a@example.co.jp"),

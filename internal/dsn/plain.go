@@ -228,6 +228,9 @@ func (b *plainBounce) lineStartAddresses() ([]string, []int) {
 		if addr == "" || !isRecipientLead(before) {
 			return nil
 		}
+		if mailbox := angleAddressAfter(line[len(before)+len(addr):]); mailbox != "" {
+			addr = mailbox
+		}
 		// The sender's own address counts only on a line of its own, as
 		// when a bounce returns to the failed address itself. Elsewhere
 		// it is a greeting or a summary of the original.
@@ -320,6 +323,26 @@ func isRecipientLead(before string) bool {
 		return true
 	}
 	return len(before) <= 40 && strings.HasSuffix(before, ":") && !strings.Contains(strings.ToLower(before), "from")
+}
+
+// angleAddressAfter returns the address of rest when rest starts with
+// one in angle brackets, as in Exim's "a@b <c@d>: malformed address",
+// which quotes a To field whose display name is itself an address. The
+// address in angle brackets is the mailbox (RFC 5322 name-addr).
+func angleAddressAfter(rest string) string {
+	rest = strings.TrimLeft(rest, " \t\"'")
+	if !strings.HasPrefix(rest, "<") {
+		return ""
+	}
+	end := strings.IndexByte(rest, '>')
+	if end < 0 {
+		return ""
+	}
+	addr, before := firstAddressIn(rest[1:end])
+	if before != "" || len(addr) != end-1 {
+		return ""
+	}
+	return addr
 }
 
 // firstAddressIn returns the first address in line and the text before

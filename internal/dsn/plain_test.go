@@ -157,3 +157,21 @@ func TestParse_QuotedStatusFieldsInOrdinaryMail(t *testing.T) {
 		t.Errorf("kind %q with %d recipients, want %q and none", r.Kind, len(r.Recipients), KindNotBounce)
 	}
 }
+
+func TestAngleAddressAfter(t *testing.T) {
+	tests := []struct {
+		rest, want string
+	}{
+		{" <b@example.net>: malformed address", "b@example.net"},
+		{` "<b@example.net>"`, "b@example.net"},
+		{": user unknown", ""},
+		{" <b@example.net", ""},
+		{" <not an address>", ""},
+		{" <x b@example.net>", ""},
+	}
+	for _, tt := range tests {
+		if got := angleAddressAfter(tt.rest); got != tt.want {
+			t.Errorf("angleAddressAfter(%q) = %q, want %q", tt.rest, got, tt.want)
+		}
+	}
+}
