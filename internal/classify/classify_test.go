@@ -46,6 +46,12 @@ var kindCases = []classifyCase{
 }
 
 var providerCases = []classifyCase{
+	{name: "orange ofr_506 after data", in: failure("5.2.0", 550, "host smtp-in.orange.fr said: 550 5.2.0 Mail rejete. Mail rejected. ofr_506 [506] (in reply to end of DATA command)"),
+		reason: SpamDetected, policy: PolicyContent, rule: "orange-ofr506"},
+	{name: "exchange online all recipients denied", in: failure("5.4.1", 550, "550 5.4.1 All recipient addresses rejected : Access denied [AM0PR01.prod.protection.outlook.com]"),
+		reason: Rejected, rule: "microsoft-all-recipients-denied"},
+	{name: "exchange online recipient denied at rcpt", in: Input{Kind: KindFailure, Action: "failed", Status: "5.4.1", ReplyCode: 550, Command: "RCPT", Diagnostic: "550 5.4.1 Recipient address rejected: Access denied. AS(201806281) [AM0PR01.prod.protection.outlook.com]"},
+		reason: UserUnknown, hard: true, rule: "command-rcpt-user-unknown"},
 	{name: "cox AUP#POL over 552", in: failure("5.2.0", 552, "552 5.2.0 <kijitora@cox.net>... sender rejected AUP#POL"),
 		reason: PolicyViolation, policy: PolicyAUP, rule: "cox-aup-pol"},
 	{name: "cox CXBL", in: failure("5.7.1", 554, "554 5.7.1 192.0.2.1 rejected. IPBL1000 AUP#CXBL"),
