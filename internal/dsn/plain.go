@@ -490,10 +490,62 @@ func paragraphAt(lines []string, i int) []string {
 // lines above it as well (see addressParagraph).
 func blockText(block, all []string) []string {
 	para := addressParagraph(block, all)
-	if len(para) > 1 || len(firstParagraph(block)) == len(block) {
+	if len(para) > 1 {
 		return para
 	}
-	return block
+	if hasTextAfterFirstLine(block) {
+		return block
+	}
+	if len(para) == 1 && isBareAddressLine(para[0]) {
+		if above := paragraphAbove(block, all); len(above) > 0 {
+			return append(slices.Clip(above), para...)
+		}
+	}
+	return para
+}
+
+// isBareAddressLine reports whether line names an address and nothing
+// else but punctuation, as in "<a@b>" or "* a@b".
+func isBareAddressLine(line string) bool {
+	addr, before := firstAddressIn(line)
+	if addr == "" {
+		return false
+	}
+	rest := before + line[len(before)+len(addr):]
+	return strings.Trim(rest, " \t<>*-:;,.\"'") == ""
+}
+
+// hasTextAfterFirstLine reports whether any line of block after the first
+// holds text.
+func hasTextAfterFirstLine(block []string) bool {
+	for _, line := range block[min(1, len(block)):] {
+		if strings.TrimSpace(line) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// paragraphAbove returns the paragraph before the blank lines above
+// block, the lone address line of a recipient, when that paragraph names
+// no address: the reason of a notice such as "The user(s) account is
+// disabled." over a blank line and "<a@b>". block must be a slice of all
+// made without a capacity limit.
+func paragraphAbove(block, all []string) []string {
+	end := cap(all) - cap(block)
+	for end > 0 && strings.TrimSpace(all[end-1]) == "" {
+		end--
+	}
+	start := end
+	for start > 0 && strings.TrimSpace(all[start-1]) != "" {
+		start--
+	}
+	for _, line := range all[start:end] {
+		if strings.Contains(line, "@") {
+			return nil
+		}
+	}
+	return all[start:end]
 }
 
 // addressParagraph returns the paragraph that starts block, the line

@@ -175,3 +175,21 @@ func TestAngleAddressAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestIsBareAddressLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"<a@example.jp>", true},
+		{"  * a@example.jp", true},
+		{"a@example.jp [User unknown]", false},
+		{"a@example.jp: mailbox full", false},
+		{"no address here", false},
+	}
+	for _, tt := range tests {
+		if got := isBareAddressLine(tt.line); got != tt.want {
+			t.Errorf("isBareAddressLine(%q) = %t, want %t", tt.line, got, tt.want)
+		}
+	}
+}
