@@ -489,19 +489,33 @@ func paragraphAt(lines []string, i int) []string {
 // Gmail writes it. A block of a lone address line takes the address-free
 // lines above it as well (see addressParagraph).
 func blockText(block, all []string) []string {
+	if len(block) > 0 && isBareAddressLine(block[0]) {
+		return bareAddressText(block, all)
+	}
+
 	para := addressParagraph(block, all)
-	if len(para) > 1 {
+	if len(para) > 1 || !hasTextAfterFirstLine(block) {
+		return para
+	}
+	return block
+}
+
+// bareAddressText returns the text of a block whose first line is a bare
+// address: its paragraph, or else the lines after it, where
+// Sendmail-like notices put a section such as "----- Non-delivered
+// information -----", or else the paragraph above it, where some
+// carriers write the reason.
+func bareAddressText(block, all []string) []string {
+	if para := firstParagraph(block); len(para) > 1 {
 		return para
 	}
 	if hasTextAfterFirstLine(block) {
 		return block
 	}
-	if len(para) == 1 && isBareAddressLine(para[0]) {
-		if above := paragraphAbove(block, all); len(above) > 0 {
-			return append(slices.Clip(above), para...)
-		}
+	if above := paragraphAbove(block, all); len(above) > 0 {
+		return append(slices.Clip(above), block[0])
 	}
-	return para
+	return block[:1]
 }
 
 // isBareAddressLine reports whether line names an address and nothing
