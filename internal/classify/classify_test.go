@@ -339,6 +339,8 @@ var recipientCases = []classifyCase{
 		reason: NetworkError, rule: "dns-error-temporary"},
 	{name: "qmail gave up without a known cause", in: Input{Kind: KindFailure, Status: "4.1.9", Diagnostic: "<a@example.com>: Resources temporarily unavailable [#4.1.9]. I'm not going to try again; this message has been in the queue too long."},
 		reason: Expired, rule: "queue-too-long"},
+	{name: "failed on a temporary routing loop", in: failure("4.4.6", 0, ""),
+		reason: NetworkError, rule: "status-x.4.6"},
 	{name: "qmail gave up after a timeout", in: Input{Kind: KindFailure, Diagnostic: "<a@example.org>: Unable to connect to remote server [192.0.2.7:25]: Operation timed out I'm not going to try again; this message has been in the queue too long."},
 		reason: Expired, rule: "network-timeout-queue-too-long"},
 	{name: "qmail gave up on a known cause", in: Input{Kind: KindFailure, Status: "4.4.1", Diagnostic: "<a@example.jp>: Sorry, I wasn't able to establish an SMTP connection. (#4.4.1) I'm not going to try again; this message has been in the queue too long."},
