@@ -14,11 +14,13 @@ var (
 
 	// quotedReplyRE matches a reply code after the phrase that
 	// introduces a remote server's reply: "host mx.example.org said:",
-	// "RCPT TO:<a@b>:", "[192.0.2.1]:", Sendmail's "<a@b>...". Go's
-	// regexp has no lookahead, so the code checks what follows a match.
-	// The other codes are found by the scanners of codescan.go.
+	// "RCPT TO:<a@b>:", "[192.0.2.1]:", Sendmail's "<a@b>..." and the
+	// "<<<" of its session transcript, Postfix's "refused to talk to
+	// me:", "failed with:". Go's regexp has no lookahead, so the code
+	// checks what follows a match. The other codes are found by the
+	// scanners of codescan.go.
 	quotedReplyRE = regexp.MustCompile(
-		`(?i)(?:[>\]]:|\.\.\.|\b(?:said|reply|response|replied|responded|error|error_code|response ?code)\s*:?)\s*([2-5][0-5][0-9])(?:[\s,-]|$)`)
+		`(?i)(?:[>\]]:|\.\.\.|<<<|\b(?:said|reply|response|replied|responded|error|error_code|response ?code|failed with|talk to me)\s*:?)\s*([2-5][0-5][0-9])(?:[\s,-]|$)`)
 )
 
 // scanDiagnostic returns the SMTP reply code and the enhanced status code
