@@ -14,8 +14,8 @@ import (
 //
 // The diagnostic cap counts characters, not bytes, so that a notice in
 // Arabic, Greek or Cyrillic (two bytes a letter) keeps as much of its
-// text as one in English: Google Groups puts the help-centre link that
-// identifies its notice after about 600 letters of prose.
+// text as one in English. Google Groups, for one, puts the help-centre
+// link that identifies its notice after about 600 letters of prose.
 const (
 	maxDiagnosticChars = 1000 // diagnostic text of one recipient, in characters
 	maxLineBytes       = 1000 // longer lines are cut
@@ -139,7 +139,7 @@ func extractPlain(b *plainBounce) []Recipient {
 }
 
 // delayPhrases are phrases, lower-cased, with which a plain-text delay
-// notice, such as Gmail's "Delivery Status Notification (Delay)", says
+// notice, such as Gmail's "Delivery Status Notification (Delay)", states
 // that the MTA still retries and nothing has failed yet.
 var delayPhrases = []string{
 	"has been delayed", "have been delayed", "warning message only",
@@ -484,10 +484,12 @@ func paragraphAt(lines []string, i int) []string {
 	return lines[start:end]
 }
 
-// blockText returns the text of a block that quotes no reply: all its
-// lines, since the reason may follow the address after a blank line, as
-// Gmail writes it. A block of a lone address line takes the address-free
-// lines above it as well (see addressParagraph).
+// blockText returns the text of a block that quotes no reply. A block
+// that starts with a bare address line is read by bareAddressText.
+// Otherwise the address line's paragraph with the address-free lines
+// above it (see addressParagraph) is the text, or all the block's lines
+// when that paragraph is the address line alone, since the reason may
+// follow the address after a blank line, as Gmail writes it.
 func blockText(block, all []string) []string {
 	if len(block) > 0 && isBareAddressLine(block[0]) {
 		return bareAddressText(block, all)
