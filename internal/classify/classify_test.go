@@ -46,6 +46,8 @@ var kindCases = []classifyCase{
 }
 
 var providerCases = []classifyCase{
+	{name: "list refuses a non-member post", in: failure("", 0, "You are not a member of this mailing list <list@example.org>."),
+		reason: Rejected, rule: "mailing-list-post-rejected"},
 	{name: "orange ofr_506 after data", in: failure("5.2.0", 550, "host smtp-in.orange.fr said: 550 5.2.0 Mail rejete. Mail rejected. ofr_506 [506] (in reply to end of DATA command)"),
 		reason: SpamDetected, policy: PolicyContent, rule: "orange-ofr506"},
 	{name: "exchange online all recipients denied", in: failure("5.4.1", 550, "550 5.4.1 All recipient addresses rejected : Access denied [AM0PR01.prod.protection.outlook.com]"),

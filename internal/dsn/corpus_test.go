@@ -197,13 +197,13 @@ func TestParse_CorpusLabels(t *testing.T) {
 
 // Minimum agreement with labels.tsv on every labelled file of
 // maildir/bsd, plain-text and vendor formats included. Measured with go
-// test on 444 files (476 label rows): recipient 98.9% (471/476), status
+// test on 444 files (476 label rows): recipient 99.2% (472/476), status
 // 99.1% (339/342 rows found whose label is no x.0.9xx refinement), reply
-// code 96.4% (459/476). Two of the recipient misses are label errors: the
+// code 96.6% (460/476). Two of the recipient misses are label errors: the
 // address of lhost-apachejames-01.eml has one zero fewer than the message,
 // and that of arf-11.eml appears nowhere in it.
 const (
-	minAllRecipientAgreement = 0.985
+	minAllRecipientAgreement = 0.99
 	minAllStatusAgreement    = 0.985
 	minAllReplyAgreement     = 0.96
 )

@@ -83,6 +83,7 @@ var formats = []format{
 	complaintNotice{},
 	sesNotification{},
 	embeddedStatus{},
+	listRejection{},
 	genericText{},
 }
 
