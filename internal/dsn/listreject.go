@@ -4,10 +4,10 @@ import "strings"
 
 // listRejectionPhrases are phrases, lower-cased, with which a mailing
 // list manager refuses a post from a sender it does not let post, as
-// fml ("You are not a member of this mailing list <list@example.org>.")
-// and Mailman ("You are not allowed to post to this mailing list") write
-// them. Such a notice comes from the list's own address, not a mail
-// system, and carries no delivery-status part.
+// fml 4 ("You are not a member of this mailing list <list@example.org>.")
+// and Mailman 2 and 3 ("You are not allowed to post to this mailing
+// list, and ...") write them. Such a notice comes from the list's own
+// address, not a mail system, and carries no delivery-status part.
 var listRejectionPhrases = []string{
 	"not a member of this mailing list",
 	"not a member of this list",
@@ -17,6 +17,10 @@ var listRejectionPhrases = []string{
 
 // listRejection reads a list manager's refusal of a post. The failed
 // recipient is the list address that the refusal names.
+//
+// NOTE: only a refusal that names the list in angle brackets on the
+// phrase's line, as fml does, is read. Mailman names the list by its
+// display name in the line above, so its refusals stay unparsed.
 type listRejection struct{}
 
 func (listRejection) name() string { return "list-rejection" }
