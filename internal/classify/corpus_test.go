@@ -20,10 +20,10 @@ var corpusDir = cmp.Or(os.Getenv("BOUNCED_CORPUS"), "../../../shared/corpus")
 // parser whose vocabulary matches ours but whose verdicts sometimes rest on
 // facts the diagnostic alone does not carry (the failed SMTP command, the
 // reporting MTA), so full agreement is not expected. Measured with go
-// test on the 227 recipients extracted from maildir/bsd: reason 89.0%
-// (202/227), hardness 95.6% (217/227).
+// test on the 227 recipients extracted from maildir/bsd: reason 89.4%
+// (203/227), hardness 95.6% (217/227).
 const (
-	minCorpusReasonAgreement   = 0.88
+	minCorpusReasonAgreement   = 0.89
 	minCorpusHardnessAgreement = 0.95
 )
 

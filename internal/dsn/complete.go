@@ -36,6 +36,11 @@ func (p *parser) completeFromText() {
 func completeRecipient(r *Recipient, prose *plainBounce, only bool) {
 	at := prose.positions([]string{r.FinalRecipient})[0]
 	if at < 0 {
+		// Sendmail's transcript of a failed local delivery need not
+		// name the recipient.
+		if r.ReplyCode == 0 && only {
+			completeFromReply(r, prose.proseReply())
+		}
 		return
 	}
 
@@ -66,8 +71,9 @@ func completeRecipient(r *Recipient, prose *plainBounce, only bool) {
 }
 
 // completeFromReply takes the reply code of the prose's reply for the only
-// recipient of a report. Where the report gives a generic x.0.0, it takes
-// the reply's enhanced status code too. Sendmail, for one, reports a
+// recipient of a report when the reply's enhanced status code is missing,
+// the same, or a generic x.0.0 of the same class. Where the report gives a
+// generic x.0.0, it takes the reply's enhanced status code too. Sendmail, for one, reports a
 // failed local delivery program as "Status: 5.0.0" and "X-Unix; 255", and
 // only its transcript ends with "554 5.3.0 unknown mailer error 255".
 func completeFromReply(r *Recipient, reply []string) {
@@ -75,11 +81,18 @@ func completeFromReply(r *Recipient, reply []string) {
 		return
 	}
 	code, status := scanDiagnostic(joinReplyLines(reply[max(failureLine(reply), 0):]))
+	specific := r.SpecificStatus()
 	switch {
-	case status == "" || status == r.SpecificStatus():
+	case status == "" || status == specific:
 		r.ReplyCode = code
-	case isGenericStatus(r.SpecificStatus()) && status[0] == r.SpecificStatus()[0]:
+	case specific == "":
+		return
+	case isGenericStatus(specific) && status[0] == specific[0]:
 		r.ReplyCode, r.DiagnosticStatus = code, status
+	case isGenericStatus(status) && status[0] == specific[0]:
+		// "550 5.0.0 ... Insufficient permission" under "Status: 5.3.0":
+		// the same failure, with the report's code the more specific.
+		r.ReplyCode = code
 	}
 }
 

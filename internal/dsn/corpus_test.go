@@ -31,11 +31,11 @@ var labellerStatusRE = regexp.MustCompile(`^[245]\.0\.9[0-9][0-9]$`)
 // top-level type is multipart/report; report-type=delivery-status.
 // Measured with go test on the 211 such files of maildir/bsd (219 label
 // rows): recipient 99.5% (218/219), status 100% (215/215 rows whose label
-// is no x.0.9xx refinement), reply code 95.0% (208/219).
+// is no x.0.9xx refinement), reply code 96.8% (212/219).
 const (
 	minRecipientAgreement = 0.99
 	minStatusAgreement    = 0.99
-	minReplyAgreement     = 0.93
+	minReplyAgreement     = 0.96
 )
 
 func corpusFiles(t *testing.T, dir string) []string {
@@ -197,15 +197,15 @@ func TestParse_CorpusLabels(t *testing.T) {
 
 // Minimum agreement with labels.tsv on every labelled file of
 // maildir/bsd, plain-text and vendor formats included. Measured with go
-// test on 444 files (476 label rows): recipient 98.7% (470/476), status
+// test on 444 files (476 label rows): recipient 99.2% (472/476), status
 // 99.1% (339/342 rows found whose label is no x.0.9xx refinement), reply
-// code 94.3% (449/476). Two of the recipient misses are label errors: the
+// code 96.6% (460/476). Two of the recipient misses are label errors: the
 // address of lhost-apachejames-01.eml has one zero fewer than the message,
 // and that of arf-11.eml appears nowhere in it.
 const (
-	minAllRecipientAgreement = 0.985
+	minAllRecipientAgreement = 0.99
 	minAllStatusAgreement    = 0.985
-	minAllReplyAgreement     = 0.935
+	minAllReplyAgreement     = 0.96
 )
 
 func TestParse_CorpusLabelsAllFormats(t *testing.T) {

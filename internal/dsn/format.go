@@ -95,6 +95,7 @@ var formats = []format{
 	complaintNotice{},
 	sesNotification{},
 	embeddedStatus{},
+	listRejection{},
 	genericText{},
 }
 

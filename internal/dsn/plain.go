@@ -4,14 +4,20 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits on the prose of a plain-text bounce. The bounces of the corpus
 // this was built on wrap their lines well below maxLineBytes and describe
 // one recipient in fewer than maxBlockLines lines. The limits keep the
 // work linear in the message size on hostile input.
+//
+// The diagnostic cap counts characters, not bytes, so that a notice in
+// Arabic, Greek or Cyrillic (two bytes a letter) keeps as much of its
+// text as one in English. Google Groups, for one, puts the help-centre
+// link that identifies its notice after about 600 letters of prose.
 const (
-	maxDiagnosticBytes = 1000 // diagnostic text of one recipient
+	maxDiagnosticChars = 1000 // diagnostic text of one recipient, in characters
 	maxLineBytes       = 1000 // longer lines are cut
 	maxBlockLines      = 40   // lines read about one recipient
 )
@@ -124,7 +130,34 @@ func extractPlain(b *plainBounce) []Recipient {
 		}
 		rcpts = append(rcpts, r)
 	}
+	if b.announcesDelay() {
+		for i := range rcpts {
+			rcpts[i].Action = ActionDelayed
+		}
+	}
 	return rcpts
+}
+
+// delayPhrases are phrases, lower-cased, with which a plain-text delay
+// notice, such as Gmail's "Delivery Status Notification (Delay)", states
+// that the MTA still retries and nothing has failed yet.
+var delayPhrases = []string{
+	"has been delayed", "have been delayed", "warning message only",
+	"you do not need to resend", "will be retried for",
+}
+
+// announcesDelay reports whether the prose is a delay notice rather
+// than a failure.
+func (b *plainBounce) announcesDelay() bool {
+	for _, line := range b.lines {
+		lower := strings.ToLower(line)
+		for _, p := range delayPhrases {
+			if strings.Contains(lower, p) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // positions returns the index of the first line that names each address,
@@ -194,6 +227,9 @@ func (b *plainBounce) lineStartAddresses() ([]string, []int) {
 		addr, before := firstAddressIn(line)
 		if addr == "" || !isRecipientLead(before) {
 			return nil
+		}
+		if mailbox := angleAddressAfter(line[len(before)+len(addr):]); mailbox != "" {
+			addr = mailbox
 		}
 		// The sender's own address counts only on a line of its own, as
 		// when a bounce returns to the failed address itself. Elsewhere
@@ -287,6 +323,26 @@ func isRecipientLead(before string) bool {
 		return true
 	}
 	return len(before) <= 40 && strings.HasSuffix(before, ":") && !strings.Contains(strings.ToLower(before), "from")
+}
+
+// angleAddressAfter returns the address of rest when rest starts with
+// one in angle brackets, as in Exim's "a@b <c@d>: malformed address",
+// which quotes a To field whose display name is itself an address. The
+// address in angle brackets is the mailbox (RFC 5322 name-addr).
+func angleAddressAfter(rest string) string {
+	rest = strings.TrimLeft(rest, " \t\"'")
+	if !strings.HasPrefix(rest, "<") {
+		return ""
+	}
+	end := strings.IndexByte(rest, '>')
+	if end < 0 {
+		return ""
+	}
+	addr, before := firstAddressIn(rest[1:end])
+	if before != "" || len(addr) != end-1 {
+		return ""
+	}
+	return addr
 }
 
 // firstAddressIn returns the first address in line and the text before
@@ -428,16 +484,84 @@ func paragraphAt(lines []string, i int) []string {
 	return lines[start:end]
 }
 
-// blockText returns the text of a block that quotes no reply: all its
-// lines, since the reason may follow the address after a blank line, as
-// Gmail writes it. A block of a lone address line takes the address-free
-// lines above it as well (see addressParagraph).
+// blockText returns the text of a block that quotes no reply. A block
+// that starts with a bare address line is read by bareAddressText.
+// Otherwise the address line's paragraph with the address-free lines
+// above it (see addressParagraph) is the text, or all the block's lines
+// when that paragraph is the address line alone, since the reason may
+// follow the address after a blank line, as Gmail writes it.
 func blockText(block, all []string) []string {
+	if len(block) > 0 && isBareAddressLine(block[0]) {
+		return bareAddressText(block, all)
+	}
+
 	para := addressParagraph(block, all)
-	if len(para) > 1 || len(firstParagraph(block)) == len(block) {
+	if len(para) > 1 || !hasTextAfterFirstLine(block) {
 		return para
 	}
 	return block
+}
+
+// bareAddressText returns the text of a block whose first line is a bare
+// address: its paragraph, or else the lines after it, where
+// Sendmail-like notices put a section such as "----- Non-delivered
+// information -----", or else the paragraph above it, where some
+// carriers write the reason.
+func bareAddressText(block, all []string) []string {
+	if para := firstParagraph(block); len(para) > 1 {
+		return para
+	}
+	if hasTextAfterFirstLine(block) {
+		return block
+	}
+	if above := paragraphAbove(block, all); len(above) > 0 {
+		return append(slices.Clip(above), block[0])
+	}
+	return block[:1]
+}
+
+// isBareAddressLine reports whether line names an address and nothing
+// else but punctuation, as in "<a@b>" or "* a@b".
+func isBareAddressLine(line string) bool {
+	addr, before := firstAddressIn(line)
+	if addr == "" {
+		return false
+	}
+	rest := before + line[len(before)+len(addr):]
+	return strings.Trim(rest, " \t<>*-:;,.\"'") == ""
+}
+
+// hasTextAfterFirstLine reports whether any line of block after the first
+// holds text.
+func hasTextAfterFirstLine(block []string) bool {
+	for _, line := range block[min(1, len(block)):] {
+		if strings.TrimSpace(line) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// paragraphAbove returns the paragraph before the blank lines above
+// block, the lone address line of a recipient, when that paragraph names
+// no address: the reason of a notice such as "The user(s) account is
+// disabled." over a blank line and "<a@b>". block must be a slice of all
+// made without a capacity limit.
+func paragraphAbove(block, all []string) []string {
+	end := cap(all) - cap(block)
+	for end > 0 && strings.TrimSpace(all[end-1]) == "" {
+		end--
+	}
+	start := end
+	for start > 0 && strings.TrimSpace(all[start-1]) != "" {
+		start--
+	}
+	for _, line := range all[start:end] {
+		if strings.Contains(line, "@") {
+			return nil
+		}
+	}
+	return all[start:end]
 }
 
 // addressParagraph returns the paragraph that starts block, the line
@@ -502,11 +626,22 @@ func joinReplyLines(lines []string) string {
 			b.WriteByte(' ')
 		}
 		b.WriteString(line)
-		if b.Len() > maxDiagnosticBytes {
+		if b.Len() > maxDiagnosticChars*utf8.UTFMax {
 			break
 		}
 	}
-	return truncateUTF8(strings.Join(strings.Fields(b.String()), " "), maxDiagnosticBytes)
+	return truncateChars(strings.Join(strings.Fields(b.String()), " "), maxDiagnosticChars)
+}
+
+// truncateChars cuts s to at most n characters.
+func truncateChars(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // truncateUTF8 cuts s to at most n bytes without splitting a character.

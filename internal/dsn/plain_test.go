@@ -1,8 +1,10 @@
 package dsn
 
 import (
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestFindFailedCommand(t *testing.T) {
@@ -63,6 +65,22 @@ func TestJoinReplyLines_MultilineReply(t *testing.T) {
 	want := "550 5.7.1 first part second part last part"
 	if got := joinReplyLines(lines); got != want {
 		t.Errorf("joinReplyLines = %q, want %q", got, want)
+	}
+}
+
+// TestJoinReplyLines_CapCountsCharacters checks that the diagnostic cap
+// keeps as many letters of a two-byte script as of ASCII.
+func TestJoinReplyLines_CapCountsCharacters(t *testing.T) {
+	for _, letter := range []string{"a", "λ", "ж", "ع", "日"} {
+		word := strings.Repeat(letter, 9)
+		lines := slices.Repeat([]string{word}, 2*maxDiagnosticChars/10)
+		got := joinReplyLines(lines)
+		if n := utf8.RuneCountInString(got); n != maxDiagnosticChars {
+			t.Errorf("joinReplyLines of %q words kept %d characters, want %d", letter, n, maxDiagnosticChars)
+		}
+		if !utf8.ValidString(got) {
+			t.Errorf("joinReplyLines of %q words split a character", letter)
+		}
 	}
 }
 
@@ -137,5 +155,41 @@ func TestParse_QuotedStatusFieldsInOrdinaryMail(t *testing.T) {
 	r := mustParse(t, []byte(raw))
 	if r.Kind != KindNotBounce || len(r.Recipients) != 0 {
 		t.Errorf("kind %q with %d recipients, want %q and none", r.Kind, len(r.Recipients), KindNotBounce)
+	}
+}
+
+func TestAngleAddressAfter(t *testing.T) {
+	tests := []struct {
+		rest, want string
+	}{
+		{" <b@example.net>: malformed address", "b@example.net"},
+		{` "<b@example.net>"`, "b@example.net"},
+		{": user unknown", ""},
+		{" <b@example.net", ""},
+		{" <not an address>", ""},
+		{" <x b@example.net>", ""},
+	}
+	for _, tt := range tests {
+		if got := angleAddressAfter(tt.rest); got != tt.want {
+			t.Errorf("angleAddressAfter(%q) = %q, want %q", tt.rest, got, tt.want)
+		}
+	}
+}
+
+func TestIsBareAddressLine(t *testing.T) {
+	tests := []struct {
+		line string
+		want bool
+	}{
+		{"<a@example.jp>", true},
+		{"  * a@example.jp", true},
+		{"a@example.jp [User unknown]", false},
+		{"a@example.jp: mailbox full", false},
+		{"no address here", false},
+	}
+	for _, tt := range tests {
+		if got := isBareAddressLine(tt.line); got != tt.want {
+			t.Errorf("isBareAddressLine(%q) = %t, want %t", tt.line, got, tt.want)
+		}
 	}
 }

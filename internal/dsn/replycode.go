@@ -14,11 +14,13 @@ var (
 
 	// quotedReplyRE matches a reply code after the phrase that
 	// introduces a remote server's reply: "host mx.example.org said:",
-	// "RCPT TO:<a@b>:", "[192.0.2.1]:", Sendmail's "<a@b>...". Go's
-	// regexp has no lookahead, so the code checks what follows a match.
-	// The other codes are found by the scanners of codescan.go.
+	// "RCPT TO:<a@b>:", "[192.0.2.1]:", Sendmail's "<a@b>..." and the
+	// "<<<" of its session transcript, Postfix's "refused to talk to
+	// me:", "failed with:". Go's regexp has no lookahead, so the code
+	// checks what follows a match. The other codes are found by the
+	// scanners of codescan.go.
 	quotedReplyRE = regexp.MustCompile(
-		`(?i)(?:[>\]]:|\.\.\.|\b(?:said|reply|response|replied|responded|error|error_code|response ?code)\s*:?)\s*([2-5][0-5][0-9])(?:[\s,-]|$)`)
+		`(?i)(?:[>\]]:|\.\.\.|<<<|\b(?:said|reply|response|replied|responded|error|error_code|response ?code|failed with|talk to me)\s*:?)\s*([2-5][0-5][0-9])(?:[\s,-]|:\s|$)`)
 )
 
 // scanDiagnostic returns the SMTP reply code and the enhanced status code
@@ -52,7 +54,7 @@ func findReplyWithStatus(text string) (int, string) {
 
 func findReplyCode(text string) int {
 	text = strings.TrimSpace(text)
-	if isReplyCodeStart(text, 0) && (len(text) == 3 || isSpace(text[3]) || text[3] == '-') {
+	if isReplyCodeStart(text, 0) && (len(text) == 3 || isSpace(text[3]) || text[3] == '-' || strings.HasPrefix(text[3:], ": ")) {
 		if inner := sendmailInnerReplyRE.FindStringSubmatch(text); inner != nil {
 			return atoi(inner[1])
 		}
@@ -68,11 +70,11 @@ func findReplyCode(text string) int {
 }
 
 // hasReplyCodeWord reports whether text holds a reply code followed by
-// white space, a comma, a hyphen or the end of text, anywhere, as
-// quotedReplyRE requires.
+// white space, a comma, a hyphen, a colon or the end of text, anywhere,
+// as quotedReplyRE requires.
 func hasReplyCodeWord(text string) bool {
 	for i := 0; i+2 < len(text); i++ {
-		if isReplyCodeStart(text, i) && (i+3 == len(text) || isSpace(text[i+3]) || text[i+3] == ',' || text[i+3] == '-') {
+		if isReplyCodeStart(text, i) && (i+3 == len(text) || isSpace(text[i+3]) || strings.IndexByte(",-:", text[i+3]) >= 0) {
 			return true
 		}
 	}

@@ -27,6 +27,11 @@ func TestScanDiagnostic(t *testing.T) {
 		{"SMTP error after RCPT TO:<a@b>: 452 Too many recipients", 452, ""},
 		{"a@example.jp Invalid Address, ERROR_CODE :550, ERROR_CODE :Requested action not taken", 550, ""},
 		{"[Status: Error, Address: <a@example.jp>, ResponseCode 421, , Host not reachable.]", 421, ""},
+		{">>> RCPT TO:<a@example.jp> <<< 550 <a@example.jp>: User unknown", 550, ""},
+		{"550: 5.2.2 <a@example.jp>... Mailbox Full", 550, "5.2.2"},
+		{"<a@example.jp>: 550: 5.2.2 <a@example.jp>... Mailbox Full", 550, "5.2.2"},
+		{"Server mx.example.org[192.0.2.5] failed with: 550 <a@example.org> No such user here", 550, ""},
+		{"connect to mx.example.com[192.0.2.9]: server refused to talk to me: 421 Service not available", 421, ""},
 
 		// Enhanced code alone.
 		{"5.1.1 Recipient unknown", 0, "5.1.1"},
