@@ -57,10 +57,9 @@ func (s *Store) decompress(v []byte) ([]byte, error) {
 // rawChunkSize is the most bytes of a compressed message one value of the
 // raw bucket holds. Message ids grow, so each commit adds its keys to the
 // last leaf of the bucket, and bbolt (v1.5) copies every value of that leaf
-// into new pages when it writes it. A message stored as one value would
-// be read back into memory and written again by the next commit; in
-// chunks, a commit rewrites at most the few chunks the previous message
-// left in the last leaf.
+// into new pages when it writes it. So a message stored as one value was
+// read back into memory and written again by the next commit. In chunks,
+// a commit rewrites only the few chunks the previous message left there.
 const rawChunkSize = 16 << 10
 
 // rawChunkKey returns the key of chunk n (from 1) of message id. Chunk 0

@@ -104,12 +104,7 @@ func writeV3File(t *testing.T, path string, raw []byte) {
 	compressed := st.compress(raw)
 	st.Close()
 
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
+	updateFile(t, path, func(tx *bolt.Tx) error {
 		msg := `{"id":1,"received":"2026-12-01T10:00:00Z","mail_from":"","rcpt_to":null,"size":1}`
 		if err := tx.Bucket(bucketMessages).Put(itob(1), []byte(msg)); err != nil {
 			return err
@@ -119,7 +114,4 @@ func writeV3File(t *testing.T, path string, raw []byte) {
 		}
 		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, 3))
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
