@@ -164,8 +164,12 @@ type conn struct {
 	expires  time.Time
 
 	errors int // rejected commands; only the session goroutine touches it
-	hangup atomic.Bool
-	once   sync.Once
+
+	// pending holds the lines of a multiline reply until its last line;
+	// only the session goroutine writes.
+	pending []byte
+	hangup  atomic.Bool
+	once    sync.Once
 }
 
 func (c *conn) Read(b []byte) (int, error) {

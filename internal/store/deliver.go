@@ -50,7 +50,7 @@ func putMessage(tx *bolt.Tx, msg *Message, compressed []byte) error {
 	if err := putJSON(messages, itob(id), msg); err != nil {
 		return fmt.Errorf("writing message %d: %w", id, err)
 	}
-	if err := tx.Bucket(bucketRaw).Put(itob(id), compressed); err != nil {
+	if err := putRaw(tx.Bucket(bucketRaw), itob(id), compressed); err != nil {
 		return fmt.Errorf("writing raw message %d: %w", id, err)
 	}
 	if msg.ParseError != "" {

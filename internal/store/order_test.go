@@ -78,12 +78,7 @@ func TestOpen_MigratesV2RecipientIndex(t *testing.T) {
 // in the id-ordered layout of schema version 2 and records version 2.
 func writeV2RecipientIndex(t *testing.T, path string) {
 	t.Helper()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
+	updateFile(t, path, func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(bucketByRecipient); err != nil {
 			return err
 		}
@@ -103,7 +98,4 @@ func writeV2RecipientIndex(t *testing.T, path string) {
 		}
 		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, 2))
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

@@ -223,8 +223,11 @@ func (s *Store) message(tx *bolt.Tx, id uint64, withRaw bool) (Message, error) {
 	if err := json.Unmarshal(v, &msg); err != nil {
 		return msg, fmt.Errorf("decoding message %d: %w", id, err)
 	}
-	raw := tx.Bucket(bucketRaw).Get(key)
-	if !withRaw || raw == nil {
+	if !withRaw {
+		return msg, nil
+	}
+	raw := getRaw(tx.Bucket(bucketRaw), key)
+	if raw == nil {
 		return msg, nil
 	}
 	var err error

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 
 	"github.com/klauspost/compress/zstd"
+	bolt "go.etcd.io/bbolt"
 )
 
 // rawZstd is the codec byte that starts a zstd value of the raw bucket.
@@ -49,4 +52,74 @@ func (s *Store) decompress(v []byte) ([]byte, error) {
 		return nil, fmt.Errorf("unknown raw codec %d", v[0])
 	}
 	return s.codec.dec.DecodeAll(v[1:], nil)
+}
+
+// rawChunkSize is the most bytes of a compressed message one value of the
+// raw bucket holds. Message ids grow, so each commit adds its keys to the
+// last leaf of the bucket, and bbolt (v1.5) copies every value of that leaf
+// into new pages when it writes it. So a message stored as one value was
+// read back into memory and written again by the next commit. In chunks,
+// a commit rewrites only the few chunks the previous message left there.
+const rawChunkSize = 16 << 10
+
+// rawChunkKey returns the key of chunk n (from 1) of message id. Chunk 0
+// is under the message id alone; the longer keys sort right after it.
+func rawChunkKey(id []byte, n uint32) []byte {
+	return binary.BigEndian.AppendUint32(append([]byte(nil), id...), n)
+}
+
+// isRawChunk reports whether k is the key of a chunk past the first.
+func isRawChunk(k []byte) bool {
+	return len(k) > 8
+}
+
+// putRaw stores v, a compressed message, in chunks under id. bbolt keeps
+// the slices until the commit, so they must not change before it.
+func putRaw(b *bolt.Bucket, id []byte, v []byte) error {
+	first := min(len(v), rawChunkSize)
+	if err := b.Put(id, v[:first]); err != nil {
+		return err
+	}
+	n := uint32(1)
+	for rest := v[first:]; len(rest) > 0; n++ {
+		size := min(len(rest), rawChunkSize)
+		if err := b.Put(rawChunkKey(id, n), rest[:size]); err != nil {
+			return err
+		}
+		rest = rest[size:]
+	}
+	return nil
+}
+
+// getRaw returns the compressed message under id, in new memory when it
+// has more than one chunk, or nil when there is none.
+func getRaw(b *bolt.Bucket, id []byte) []byte {
+	c := b.Cursor()
+	k, v := c.Seek(id)
+	if !bytes.Equal(k, id) {
+		return nil
+	}
+	first := v
+	var all []byte
+	for k, v = c.Next(); isRawChunk(k) && bytes.HasPrefix(k, id); k, v = c.Next() {
+		if all == nil {
+			all = append([]byte(nil), first...)
+		}
+		all = append(all, v...)
+	}
+	if all == nil {
+		return first
+	}
+	return all
+}
+
+// deleteRaw deletes every chunk of the message under id.
+func deleteRaw(b *bolt.Bucket, id []byte) error {
+	c := b.Cursor()
+	for k, _ := c.Seek(id); k != nil && bytes.HasPrefix(k, id); k, _ = c.Seek(id) {
+		if err := c.Delete(); err != nil {
+			return fmt.Errorf("deleting raw message %d: %w", btoi(id), err)
+		}
+	}
+	return nil
 }

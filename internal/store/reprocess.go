@@ -24,6 +24,9 @@ func (s *Store) Messages(since time.Time, after uint64, limit int) ([]Message, u
 		c := tx.Bucket(bucketRaw).Cursor()
 		read := 0
 		for k, _ := c.Seek(itob(after + 1)); k != nil && read < pageSize(limit); k, _ = c.Next() {
+			if isRawChunk(k) {
+				continue
+			}
 			read++
 			last = btoi(k)
 			msg, err := s.message(tx, last, true)

@@ -184,6 +184,9 @@ func deleteRawBefore(tx *bolt.Tx, cutoff time.Time) (int, error) {
 	var old [][]byte
 	c := raw.Cursor()
 	for k, _ := c.First(); k != nil && len(old) < retentionBatch; k, _ = c.Next() {
+		if isRawChunk(k) {
+			continue
+		}
 		var msg Message
 		if err := json.Unmarshal(messages.Get(k), &msg); err != nil {
 			return 0, err
@@ -193,7 +196,16 @@ func deleteRawBefore(tx *bolt.Tx, cutoff time.Time) (int, error) {
 		}
 		old = append(old, append([]byte(nil), k...))
 	}
-	return len(old), deleteKeys(raw, old)
+	return len(old), deleteRaws(raw, old)
+}
+
+func deleteRaws(raw *bolt.Bucket, ids [][]byte) error {
+	for _, id := range ids {
+		if err := deleteRaw(raw, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // deleteEventsBefore deletes the events dated before cutoff with their
@@ -236,12 +248,12 @@ func deleteMessagesBefore(tx *bolt.Tx, cutoff time.Time) (int, error) {
 		}
 		old = append(old, append([]byte(nil), k...))
 	}
-	for _, b := range [][]byte{bucketMessages, bucketRaw, bucketQuarantine} {
+	for _, b := range [][]byte{bucketMessages, bucketQuarantine} {
 		if err := deleteKeys(tx.Bucket(b), old); err != nil {
 			return 0, err
 		}
 	}
-	return len(old), nil
+	return len(old), deleteRaws(tx.Bucket(bucketRaw), old)
 }
 
 // deleteExpired deletes the entries whose expiry is at or before now.

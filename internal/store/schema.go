@@ -11,7 +11,7 @@ import (
 )
 
 // schemaVersion is the layout described in the package documentation.
-const schemaVersion = 3
+const schemaVersion = 4
 
 var (
 	bucketMeta         = []byte("meta")
@@ -67,6 +67,11 @@ func (s *Store) initSchema(tx *bolt.Tx) error {
 	if version == 1 {
 		if err := s.migrateV1(tx); err != nil {
 			return fmt.Errorf("migrating schema 1 to 2: %w", err)
+		}
+	}
+	if version < 4 {
+		if err := chunkAllRaw(tx.Bucket(bucketRaw)); err != nil {
+			return fmt.Errorf("migrating schema %d to 4: %w", version, err)
 		}
 	}
 	return meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, schemaVersion))
@@ -138,6 +143,27 @@ func (s *Store) compressAllRaw(tx *bolt.Tx) error {
 	for k, v := range updates {
 		if err := raw.Put([]byte(k), v); err != nil {
 			return fmt.Errorf("writing compressed raw message %x: %w", k, err)
+		}
+	}
+	return nil
+}
+
+// chunkAllRaw splits the raw values of version 3, one per message, into
+// the chunks of version 4.
+func chunkAllRaw(raw *bolt.Bucket) error {
+	long := map[string][]byte{}
+	err := raw.ForEach(func(k, v []byte) error {
+		if len(v) > rawChunkSize {
+			long[string(k)] = append([]byte(nil), v...)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for k, v := range long {
+		if err := putRaw(raw, []byte(k), v); err != nil {
+			return fmt.Errorf("writing raw message %d in chunks: %w", btoi([]byte(k)), err)
 		}
 	}
 	return nil

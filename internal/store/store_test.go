@@ -223,3 +223,17 @@ func TestOpen_LockedFileTimesOut(t *testing.T) {
 		}
 	}
 }
+
+// updateFile runs fn in one transaction on the bbolt file at path, which no
+// store has open, to write the layout of an older schema.
+func updateFile(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
+	t.Helper()
+	db, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+}

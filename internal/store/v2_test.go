@@ -82,12 +82,7 @@ func TestOpen_MigratesV1(t *testing.T) {
 // suppression.
 func writeV1File(t *testing.T, path string) {
 	t.Helper()
-	db, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Update(func(tx *bolt.Tx) error {
+	updateFile(t, path, func(tx *bolt.Tx) error {
 		records := map[string]map[string]string{
 			"meta":                {"schema": string(binary.BigEndian.AppendUint32(nil, 1))},
 			"messages":            {string(itob(1)): `{"id":1,"received":"2026-12-01T10:00:00Z","mail_from":"","rcpt_to":null,"size":12}`},
@@ -109,9 +104,6 @@ func writeV1File(t *testing.T, path string) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestDeliver_RawCompressed(t *testing.T) {

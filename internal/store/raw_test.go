@@ -1,0 +1,117 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// rawKeys returns the number of raw bucket keys that belong to message id.
+func rawKeys(t *testing.T, st *Store, id uint64) int {
+	t.Helper()
+	n := 0
+	st.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketRaw).Cursor()
+		for k, _ := c.Seek(itob(id)); k != nil && bytes.HasPrefix(k, itob(id)); k, _ = c.Next() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+func TestDeliver_LargeRawInChunks(t *testing.T) {
+	now := t0
+	st := openAt(t, &now, Options{})
+	big := &Message{Received: t0, Raw: incompressible(t, 5*rawChunkSize+100)}
+	small := &Message{Received: t0, Raw: []byte("small")}
+	deliver(t, st, big)
+	deliver(t, st, small)
+
+	if n := rawKeys(t, st, big.ID); n < 6 {
+		t.Errorf("big message has %d raw keys, want at least 6 chunks", n)
+	}
+	if n := rawKeys(t, st, small.ID); n != 1 {
+		t.Errorf("small message has %d raw keys, want 1", n)
+	}
+	got, err := st.Message(big.ID)
+	if err != nil || !bytes.Equal(got.Raw, big.Raw) {
+		t.Errorf("Message(%d): raw of %d bytes, err %v; want the %d bytes delivered", big.ID, len(got.Raw), err, len(big.Raw))
+	}
+
+	page, _, err := st.Messages(time.Time{}, 0, 10)
+	if err != nil || len(page) != 2 || page[0].ID != big.ID || page[1].ID != small.ID {
+		t.Errorf("Messages = %d messages, err %v; want the two messages once each", len(page), err)
+	}
+}
+
+func TestRunRetention_DeletesAllChunks(t *testing.T) {
+	now := t0
+	st := openAt(t, &now, Options{RawRetention: time.Hour, RetentionInterval: time.Hour})
+	old := &Message{Received: t0, Raw: incompressible(t, 3*rawChunkSize)}
+	recent := &Message{Received: t0.Add(2 * time.Hour), Raw: incompressible(t, 3*rawChunkSize)}
+	deliver(t, st, old)
+	deliver(t, st, recent)
+
+	now = t0.Add(2 * time.Hour)
+	if got := st.RunRetention(context.Background()); got.Raw != 1 {
+		t.Errorf("RunRetention deleted %d raw messages, want 1", got.Raw)
+	}
+	if n := rawKeys(t, st, old.ID); n != 0 {
+		t.Errorf("old message keeps %d raw keys, want none", n)
+	}
+	if msg, _ := st.Message(recent.ID); !bytes.Equal(msg.Raw, recent.Raw) {
+		t.Errorf("recent message raw is %d bytes, want the %d delivered", len(msg.Raw), len(recent.Raw))
+	}
+}
+
+func TestOpen_MigratesV3RawToChunks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bounced.db")
+	raw := incompressible(t, 3*rawChunkSize)
+	writeV3File(t, path, raw)
+
+	st, err := Open(path, Options{})
+	if err != nil {
+		t.Fatalf("Open of a version 3 file: %v", err)
+	}
+	defer func() {
+		st.Close()
+		checkConsistency(t, path)
+	}()
+
+	if n := rawKeys(t, st, 1); n < 3 {
+		t.Errorf("migrated message has %d raw keys, want at least 3 chunks", n)
+	}
+	msg, err := st.Message(1)
+	if err != nil || !bytes.Equal(msg.Raw, raw) {
+		t.Errorf("Message(1): raw of %d bytes, err %v; want the %d bytes of version 3", len(msg.Raw), err, len(raw))
+	}
+}
+
+// writeV3File writes a file of schema version 3 holding one message whose
+// compressed raw bytes are one value.
+func writeV3File(t *testing.T, path string, raw []byte) {
+	t.Helper()
+	st, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compressed := st.compress(raw)
+	st.Close()
+
+	updateFile(t, path, func(tx *bolt.Tx) error {
+		msg := `{"id":1,"received":"2026-12-01T10:00:00Z","mail_from":"","rcpt_to":null,"size":1}`
+		if err := tx.Bucket(bucketMessages).Put(itob(1), []byte(msg)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketRaw).Put(itob(1), compressed); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, 3))
+	})
+}
