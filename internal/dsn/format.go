@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
 )
 
 // A format recovers the recipients of one family of bounces that carry
@@ -54,16 +53,6 @@ func summarizeHeader(h message.Header) *headerSummary {
 	}
 	s.received = b.String()
 	return s
-}
-
-// decodedText returns the RFC 2047 decoded value of field key, or its raw
-// value when it does not decode.
-func decodedText(h message.Header, key string) string {
-	v, err := (&mail.Header{Header: h}).Text(key)
-	if err != nil {
-		return h.Get(key)
-	}
-	return v
 }
 
 // bounceMessage is the input of a format: the header and the text that
