@@ -94,6 +94,8 @@ func unescapeEntities(b []byte) []byte {
 // first such line on is the original, not the bounce's prose.
 var originalMarkers = []string{
 	"this is a copy of the message",
+	"this is a copy of your message",            // Exim 4.8x and later
+	"this is a copy of the body of the message", // Exim, when the headers are not returned
 	"below this line is a copy of the message",
 	"original message",
 	"unsent message follows",
