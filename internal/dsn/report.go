@@ -5,13 +5,14 @@
 // delivery-status (or global-delivery-status, RFC 6533). Parse accepts the
 // raw bytes of any received message and returns what it could recover.
 //
-// The package knows nothing of SMTP sessions, storage or classification:
-// it turns bytes into facts.
+// The package has no dependency on SMTP sessions, storage or
+// classification: it turns bytes into facts.
 package dsn
 
 import "time"
 
-// Kind is what a message reports about the mail it refers to.
+// Kind is the category of a report: the outcome it gives for the mail it
+// refers to.
 type Kind string
 
 // Kinds of report. A message that reports on no delivery at all is

@@ -18,7 +18,7 @@ import (
 	"github.com/bounced/bounced/internal/verp"
 )
 
-// Envelope is what the transport knows about a message besides its bytes.
+// Envelope is the transport's record of a message besides its bytes.
 type Envelope struct {
 	RemoteAddr string
 	MailFrom   string
@@ -41,7 +41,8 @@ type Envelope struct {
 	VerifiedRecipient string
 }
 
-// Receipt tells the transport what became of a stored message.
+// Receipt is the outcome of storing a message, for the transport's reply
+// and logs.
 type Receipt struct {
 	MessageID  uint64 // the store's id, for replies and logs
 	Recipients int    // events stored
