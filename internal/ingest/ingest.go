@@ -91,6 +91,9 @@ func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receip
 		Size:       env.Size,
 		Truncated:  env.Truncated,
 		Raw:        raw,
+
+		RequireVerified:   env.RequireVerified,
+		VerifiedRecipient: env.VerifiedRecipient,
 	}
 	if parseErr != nil {
 		msg.ParseError = parseErr.Error()

@@ -65,3 +65,36 @@ func TestReprocess_KeepsLaterRemovalAndDelivery(t *testing.T) {
 		}
 	}
 }
+
+// TestReprocess_KeepsUntrusted checks that a bounce stored as untrusted
+// (signed return paths required, none verified) stays untrusted when it is
+// analysed again, so that a rules change cannot turn a forged bounce into
+// a suppression.
+func TestReprocess_KeepsUntrusted(t *testing.T) {
+	ctx := context.Background()
+	p, st, _ := newTestPipeline(t)
+
+	env := envelope("bounces@b.example.org")
+	env.RequireVerified = true
+	if _, err := p.Ingest(ctx, env, readFixture(t, "two-recipients.eml")); err != nil {
+		t.Fatalf("Ingest: %v", err)
+	}
+	if _, err := st.Suppression("dave@example.com"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("untrusted hard bounce suppressed before reprocess: %v", err)
+	}
+
+	if _, err := p.Reprocess(ctx, time.Time{}); err != nil {
+		t.Fatalf("Reprocess: %v", err)
+	}
+
+	if e, err := st.Suppression("dave@example.com"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("after reprocess, Suppression(dave) = %+v, %v; want not found", e, err)
+	}
+	events, err := st.EventsByRecipient("dave@example.com", 0)
+	if err != nil || len(events) != 1 {
+		t.Fatalf("events of dave = %+v, %v; want one", events, err)
+	}
+	if !events[0].Untrusted {
+		t.Errorf("reprocessed event = %+v, want untrusted", events[0])
+	}
+}

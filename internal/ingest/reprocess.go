@@ -56,5 +56,8 @@ func envelopeOf(msg store.Message) Envelope {
 		Received:   msg.Received,
 		Size:       msg.Size,
 		Truncated:  msg.Truncated,
+
+		RequireVerified:   msg.RequireVerified,
+		VerifiedRecipient: msg.VerifiedRecipient,
 	}
 }

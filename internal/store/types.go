@@ -23,6 +23,13 @@ type Message struct {
 	// raw bytes are kept so that it can be parsed again later.
 	ParseError string `json:"parse_error,omitempty"`
 
+	// RequireVerified and VerifiedRecipient keep the trust the transport
+	// gave the message: with RequireVerified set, only events for
+	// VerifiedRecipient may suppress. Reprocessing needs them, or a replay
+	// would trust a forged bounce.
+	RequireVerified   bool   `json:"require_verified,omitempty"`
+	VerifiedRecipient string `json:"verified_recipient,omitempty"`
+
 	// Raw is the message as stored. It is not part of the JSON record; it
 	// lives in its own bucket.
 	Raw []byte `json:"-"`
