@@ -15,7 +15,7 @@ import (
 	"github.com/bounced/bounced/internal/store"
 )
 
-func newTestPipeline(t *testing.T) (*Pipeline, *store.Store, *prometheus.Registry) {
+func newTestPipeline(t testing.TB) (*Pipeline, *store.Store, *prometheus.Registry) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(t.TempDir(), "bounced.db"), store.Options{})
 	if err != nil {
@@ -26,7 +26,7 @@ func newTestPipeline(t *testing.T) (*Pipeline, *store.Store, *prometheus.Registr
 	return New(st, NewMetrics(reg), slog.New(slog.DiscardHandler)), st, reg
 }
 
-func readFixture(t *testing.T, name string) []byte {
+func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "..", "cmd", "bounced", "testdata", name))
 	if err != nil {

@@ -98,3 +98,27 @@ func TestReprocess_KeepsUntrusted(t *testing.T) {
 		t.Errorf("reprocessed event = %+v, want untrusted", events[0])
 	}
 }
+
+// BenchmarkReprocess_SharedRecipients reprocesses 1,000 bounces of the
+// same two recipients, the case where replaying a recipient's history for
+// every message would cost time quadratic in the number of messages.
+func BenchmarkReprocess_SharedRecipients(b *testing.B) {
+	ctx := context.Background()
+	p, _, _ := newTestPipeline(b)
+	raw := readFixture(b, "two-recipients.eml")
+	start := time.Now().Add(-time.Hour)
+	for i := range 1000 {
+		env := envelope("bounces@b.example.org")
+		env.Received = start.Add(time.Duration(i) * time.Second)
+		if _, err := p.Ingest(ctx, env, raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	b.ResetTimer()
+	for range b.N {
+		if _, err := p.Reprocess(ctx, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

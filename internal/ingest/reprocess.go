@@ -31,19 +31,27 @@ func (p *Pipeline) Reprocess(ctx context.Context, since time.Time) (ReprocessRes
 		if err != nil || last == 0 {
 			return res, err
 		}
+		if len(msgs) == 0 {
+			after = last
+			continue
+		}
+		replacements := make([]store.Replacement, 0, len(msgs))
 		for _, msg := range msgs {
 			_, events, parseErr := AnalyzeWith(msg.Raw, envelopeOf(msg), p.classifier)
-			errText := ""
+			r := store.Replacement{MessageID: msg.ID, Events: events}
 			if parseErr != nil {
-				errText = parseErr.Error()
+				r.ParseError = parseErr.Error()
 				res.Unparsed++
 			}
-			if err := p.store.ReplaceEvents(ctx, msg.ID, errText, events); err != nil {
-				return res, fmt.Errorf("reprocessing message %d: %w", msg.ID, err)
-			}
-			res.Messages++
+			replacements = append(replacements, r)
 			res.Events += len(events)
 		}
+		// One transaction per page, so that a recipient of many of the
+		// messages has its history replayed once per page.
+		if err := p.store.ReplaceAllEvents(ctx, replacements); err != nil {
+			return res, fmt.Errorf("reprocessing messages %d to %d: %w", msgs[0].ID, last, err)
+		}
+		res.Messages += len(msgs)
 		after = last
 	}
 }

@@ -42,35 +42,64 @@ func (s *Store) Messages(since time.Time, after uint64, limit int) ([]Message, u
 	return page, last, err
 }
 
+// Replacement is the new analysis of one stored message: its events and
+// its parse error, empty when it parsed.
+type Replacement struct {
+	MessageID  uint64
+	ParseError string
+	Events     []Event
+}
+
 // ReplaceEvents replaces the events of stored message msgID with events,
 // which a new run of the parser and classifier produced, and sets its
-// parse error (moving it into or out of the quarantine). The suppression
-// state of every recipient involved is then rebuilt by replaying all its
-// events through the policy, so the list ends as if the new events had
-// been there from the start. It all happens in one transaction.
+// parse error (moving it into or out of the quarantine). It is
+// ReplaceAllEvents for one message.
 func (s *Store) ReplaceEvents(ctx context.Context, msgID uint64, parseErr string, events []Event) error {
+	return s.ReplaceAllEvents(ctx, []Replacement{{MessageID: msgID, ParseError: parseErr, Events: events}})
+}
+
+// ReplaceAllEvents applies each replacement, then rebuilds the suppression
+// state of every recipient involved by replaying all its events through
+// the policy, so the list ends as if the new events had been there from
+// the start. It all happens in one transaction, and a recipient of many
+// of the messages is replayed once, not once per message.
+func (s *Store) ReplaceAllEvents(ctx context.Context, replacements []Replacement) error {
 	return s.submit(ctx, func(tx *bolt.Tx) error {
-		msg, err := s.message(tx, msgID, false)
-		if err != nil {
-			return fmt.Errorf("reading message %d: %w", msgID, err)
-		}
-		affected, err := deleteMessageEvents(tx, msgID)
-		if err != nil {
-			return err
-		}
-		if err := setParseError(tx, &msg, parseErr); err != nil {
-			return err
-		}
-		for i := range events {
-			ev := &events[i]
-			ev.MessageID = msgID
-			if err := addEvent(tx, ev); err != nil {
+		var affected []string
+		for i := range replacements {
+			recipients, err := s.replaceMessageEvents(tx, &replacements[i])
+			if err != nil {
 				return err
 			}
-			affected = append(affected, ev.Recipient)
+			affected = append(affected, recipients...)
 		}
 		return s.replay(tx, affected)
 	})
+}
+
+// replaceMessageEvents writes r's events in place of its message's old
+// ones, without running the policy, and returns the recipients of both.
+func (s *Store) replaceMessageEvents(tx *bolt.Tx, r *Replacement) ([]string, error) {
+	msg, err := s.message(tx, r.MessageID, false)
+	if err != nil {
+		return nil, fmt.Errorf("reading message %d: %w", r.MessageID, err)
+	}
+	affected, err := deleteMessageEvents(tx, r.MessageID)
+	if err != nil {
+		return nil, err
+	}
+	if err := setParseError(tx, &msg, r.ParseError); err != nil {
+		return nil, err
+	}
+	for i := range r.Events {
+		ev := &r.Events[i]
+		ev.MessageID = r.MessageID
+		if err := addEvent(tx, ev); err != nil {
+			return nil, err
+		}
+		affected = append(affected, ev.Recipient)
+	}
+	return affected, nil
 }
 
 // addEvent writes ev under a new id without running the policy.
