@@ -144,7 +144,13 @@ func (p *Policy) Apply(address string, st State, ev Event) (State, Decision) {
 
 	rule := p.Match(ev)
 	d := Decision{Rule: rule.ID, Action: rule.Action}
-	if ev.Untrusted || rule.Action == ActionCount {
+	if ev.Untrusted {
+		// Whatever the rule says, an untrusted event is only counted, and
+		// its decision says so.
+		d.Action = ActionCount
+		return st, d
+	}
+	if rule.Action == ActionCount {
 		return st, d
 	}
 	if rule.Action == ActionThreshold {

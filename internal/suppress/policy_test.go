@@ -123,6 +123,9 @@ func TestApply_UntrustedNeverSuppresses(t *testing.T) {
 	if d.Rule != "default:hard" {
 		t.Errorf("Rule = %q, want the matching rule recorded", d.Rule)
 	}
+	if d.Action != ActionCount {
+		t.Errorf("Action = %q, want %q: an untrusted event is only counted", d.Action, ActionCount)
+	}
 }
 
 func TestApply_UntrustedSoftNotCounted(t *testing.T) {
