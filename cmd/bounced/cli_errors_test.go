@@ -89,7 +89,7 @@ func TestCLI_ImportNotAMailbox(t *testing.T) {
 	os.MkdirAll(filepath.Join(dir, "maildir", "cur"), 0o700)
 
 	stdout, stderr := d.cliErr(t, 0, "import", filepath.Join("testdata", "cox-aup.eml"))
-	if !strings.Contains(stdout, `"recipients":1`) || !strings.Contains(stderr, "imported 1 messages") {
+	if !strings.Contains(stdout, `"recipients":1`) || !strings.Contains(stderr, "messages imported: 1") {
 		t.Errorf("import of one message file: stdout %q, stderr %q; want one message imported", stdout, stderr)
 	}
 	for path, want := range map[string]string{

@@ -41,6 +41,6 @@ func importCommand(args []string, stdout, stderr io.Writer) int {
 	if imported == 0 {
 		return exitCode(stderr, "import", fmt.Errorf("%q contains no message", fs.Arg(0)))
 	}
-	fmt.Fprintf(stderr, "bounced import: imported %d messages\n", imported)
+	fmt.Fprintf(stderr, "bounced import: messages imported: %d\n", imported)
 	return 0
 }

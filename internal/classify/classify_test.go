@@ -651,9 +651,9 @@ func TestParseRules_Errors(t *testing.T) {
 		{"unclosed quote", "rules:\n  - id: a\n    reason: \"blocked\n",
 			`ops.yml:3: invalid YAML: found unexpected end of stream`},
 		{"unknown field", "rules:\n  - id: typo\n    reasn: blocked\n",
-			`ops.yml:3: rule "typo": unknown field "reasn"`},
+			`ops.yml:3: rule "typo": unknown key "reasn"`},
 		{"unknown top-level field", "hint:\n  a: b\nrules: []\n",
-			`ops.yml:1: unknown field "hint"`},
+			`ops.yml:1: unknown key "hint"`},
 		{"disable unknown id", "rules:\n  - id: cox-aup-poll\n    disable: true\n",
 			`ops.yml:2: rule "cox-aup-poll": no embedded rule has this id, so disable: true would remove nothing; check the id's spelling`},
 		{"pattern list", "rules:\n  - id: listed-pattern\n    reason: blocked\n    source: test\n    when:\n      pattern: [\"(x)\"]\n",
@@ -694,7 +694,7 @@ func TestParseRules_ReportsEveryError(t *testing.T) {
 `
 	_, err := ParseRules("ops.yml", []byte(rules))
 	want := `ops.yml:2: rule "bad-reason": unknown reason "gone"
-ops.yml:11: rule "typo": unknown field "reasn"
+ops.yml:11: rule "typo": unknown key "reasn"
 ops.yml:12: rule "nosuch-rule": no embedded rule has this id, so disable: true would remove nothing; check the id's spelling
 ops.yml:14: rule "bad-pattern": invalid pattern: error parsing regexp: missing closing ): ` + "`(`"
 	if err == nil || err.Error() != want {

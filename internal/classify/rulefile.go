@@ -233,9 +233,7 @@ func typeErrors(name string, typeErr *yaml.TypeError, lines []int, specs []ruleS
 		var line int
 		fmt.Sscanf(msg, "line %d:", &line)
 		_, problem, _ := strings.Cut(msg, ": ")
-		if m := unknownFieldMessage.FindStringSubmatch(problem); m != nil {
-			problem = fmt.Sprintf("unknown field %q", m[1])
-		}
+		problem = yamlerr.Problem(problem)
 		ruleErr := &RuleError{File: name, Line: line, Err: errors.New(problem)}
 
 		i := ruleAt(lines, line)
@@ -247,10 +245,6 @@ func typeErrors(name string, typeErr *yaml.TypeError, lines []int, specs []ruleS
 	}
 	return errs, skip
 }
-
-// unknownFieldMessage matches yaml.v3's message for a key that names no
-// field, which otherwise names a Go type the operator never sees.
-var unknownFieldMessage = regexp.MustCompile(`^field (\S+) not found in type \S+$`)
 
 // ruleAt returns the index of the rule whose entry contains line, or -1
 // for a line before the first rule. lines must be ascending, as the

@@ -40,7 +40,7 @@ func TestDecode_ClassifyRulesFile(t *testing.T) {
 	}
 
 	_, err = Decode(strings.NewReader("classify:\n  rule_file: x\n"))
-	if err == nil || !strings.Contains(err.Error(), "line 2: field rule_file not found") {
+	if err == nil || !strings.Contains(err.Error(), `line 2: unknown key "rule_file"`) {
 		t.Errorf("misspelt key: error = %v", err)
 	}
 }
@@ -51,7 +51,7 @@ func TestDecode_Errors(t *testing.T) {
 		yaml string
 		want string
 	}{
-		{"unknown key", "smtp:\n  listn: x\n", "line 2: field listn not found"},
+		{"unknown key", "smtp:\n  listn: x\n", `line 2: unknown key "listn"`},
 		{"wrong type", "shutdown_timeout: soon\n", "line 1: cannot unmarshal"},
 	}
 	for _, tt := range tests {

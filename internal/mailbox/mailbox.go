@@ -113,7 +113,7 @@ func maildir(dir string) (iter.Seq2[Message, error], error) {
 	}
 	if len(files) == 0 {
 		if _, err := os.Stat(filepath.Join(dir, "cur")); err != nil {
-			return nil, fmt.Errorf("%q is not a Maildir: it has no cur directory", dir)
+			return nil, fmt.Errorf("%q is not a Maildir: it has no cur directory (a folder must be a Maildir; other input is an mbox file or one message file)", dir)
 		}
 	}
 	slices.Sort(files)

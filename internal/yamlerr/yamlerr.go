@@ -5,7 +5,9 @@ package yamlerr
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"regexp"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -51,4 +53,37 @@ func Locate(data []byte, err error) (line int, problem string, ok bool) {
 		}
 	}
 	return 0, "", false
+}
+
+// unknownFieldRE matches go.yaml.in/yaml/v3's message for a key that
+// names no field, which otherwise names a Go type the operator never sees.
+var unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type .+$`)
+
+// Problem rewrites one problem of a yaml.v3 type error for an operator:
+// an unknown key is named as such, without the Go type behind it. Other
+// problems are returned as they are.
+func Problem(problem string) string {
+	if m := unknownFieldRE.FindStringSubmatch(problem); m != nil {
+		return fmt.Sprintf("unknown key %q", m[1])
+	}
+	return problem
+}
+
+// TypeError returns err with each of its messages passed through Problem
+// when err is a yaml.v3 type error, and err itself otherwise.
+func TypeError(err error) error {
+	var typeErr *yaml.TypeError
+	if !errors.As(err, &typeErr) {
+		return err
+	}
+	msgs := make([]string, len(typeErr.Errors))
+	for i, msg := range typeErr.Errors {
+		line, problem, found := strings.Cut(msg, ": ")
+		if !found {
+			msgs[i] = Problem(msg)
+			continue
+		}
+		msgs[i] = line + ": " + Problem(problem)
+	}
+	return fmt.Errorf("yaml: %s", strings.Join(msgs, "; "))
 }

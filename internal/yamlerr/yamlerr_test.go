@@ -1,6 +1,7 @@
 package yamlerr
 
 import (
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -36,5 +37,17 @@ func TestLocate_TypeErrorNotLocated(t *testing.T) {
 	err := yaml.Unmarshal([]byte("a: text\n"), &v)
 	if _, _, ok := Locate([]byte("a: text\n"), err); ok {
 		t.Errorf("type error %v located; its own line is right", err)
+	}
+}
+
+func TestTypeError_NamesUnknownKey(t *testing.T) {
+	var v struct {
+		Listen string `yaml:"listen"`
+	}
+	dec := yaml.NewDecoder(strings.NewReader("listen: x\nlistn: y\n"))
+	dec.KnownFields(true)
+	err := TypeError(dec.Decode(&v))
+	if err == nil || err.Error() != `yaml: line 2: unknown key "listn"` {
+		t.Errorf("TypeError = %v, want the line and the unknown key without a Go type", err)
 	}
 }
