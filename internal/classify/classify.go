@@ -142,8 +142,8 @@ type Result struct {
 
 	Policy Policy
 
-	// Provider is the provider that rejected the message, ProviderOther
-	// when it is none of the known ones.
+	// Provider is the provider that rejected the message, or ProviderOther
+	// for a provider outside the known set.
 	Provider Provider
 
 	// Rule is the id of the rule that decided the result, so that a wrong

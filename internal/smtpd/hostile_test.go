@@ -328,9 +328,9 @@ func connectionsPastLimit(t testing.TB, addr string, limit int) {
 	for _, s := range open {
 		s.conn.Close()
 	}
-	// The server frees a slot when it sees the close, a moment later, so
-	// retry; a retry that is still over the limit may also be closed with
-	// no reply at all when many rejections are being written at once.
+	// The server frees a slot a moment after the close reaches it, so
+	// retry. A retry still over the limit may be closed with no reply at
+	// all while many rejections are being written at once.
 	for range 100 {
 		if greeting(addr) == "220" {
 			return

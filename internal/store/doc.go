@@ -35,8 +35,8 @@
 // All writes go through one goroutine that commits whatever is queued in a
 // single transaction (group commit). Deliver returns only after the
 // transaction holding its message has been fsynced. The suppression policy
-// runs inside that transaction, so a count over a window sees every earlier
-// event of the address.
+// runs inside that transaction, so a count over a window includes every
+// earlier event of the address.
 //
 // Retention deletes raw messages older than Options.RawRetention, events
 // and message records older than Options.EventRetention and expired

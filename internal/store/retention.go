@@ -109,9 +109,9 @@ func (s *Store) pruneSoftCounts(ctx context.Context, cutoff time.Time) int {
 // transaction reads at most.
 const softCountSlice = 4 * retentionBatch
 
-// staleSoftCounts returns the keys, among up to softCountSlice keys past
-// after, whose bounces all happened before cutoff, and the last key it
-// read; that is nil once the bucket has been read to its end.
+// staleSoftCounts reads up to softCountSlice keys past after and returns
+// those whose bounces all happened before cutoff. It also returns the last
+// key it read, which is nil once the bucket has been read to its end.
 func staleSoftCounts(tx *bolt.Tx, after []byte, cutoff time.Time) (stale [][]byte, last []byte, err error) {
 	c := tx.Bucket(bucketSoftCounts).Cursor()
 	k, v := c.First()

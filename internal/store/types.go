@@ -35,7 +35,7 @@ type Message struct {
 	Raw []byte `json:"-"`
 }
 
-// Event is what happened to one recipient according to one message.
+// Event is the outcome for one recipient as one message reports it.
 type Event struct {
 	ID        uint64    `json:"id,omitzero"`
 	MessageID uint64    `json:"message_id,omitzero"`

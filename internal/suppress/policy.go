@@ -145,8 +145,8 @@ func (p *Policy) Apply(address string, st State, ev Event) (State, Decision) {
 	rule := p.Match(ev)
 	d := Decision{Rule: rule.ID, Action: rule.Action}
 	if ev.Untrusted {
-		// Whatever the rule says, an untrusted event is only counted, and
-		// its decision says so.
+		// Whatever the rule, an untrusted event is only counted, and its
+		// decision records that.
 		d.Action = ActionCount
 		return st, d
 	}

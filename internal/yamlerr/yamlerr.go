@@ -56,7 +56,8 @@ func Locate(data []byte, err error) (line int, problem string, ok bool) {
 }
 
 // unknownFieldRE matches go.yaml.in/yaml/v3's message for a key that
-// names no field, which otherwise names a Go type the operator never sees.
+// names no field. That message names a Go type, which means nothing to an
+// operator.
 var unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type .+$`)
 
 // Problem rewrites one problem of a yaml.v3 type error for an operator:
