@@ -659,9 +659,9 @@ func TestParseRules_Errors(t *testing.T) {
 		{"pattern list", "rules:\n  - id: listed-pattern\n    reason: blocked\n    source: test\n    when:\n      pattern: [\"(x)\"]\n",
 			`ops.yml:6: rule "listed-pattern": pattern takes one regular expression, not a list: join alternatives with |`},
 		{"reply not a number", "rules:\n  - id: bad-reply\n    reason: blocked\n    source: test\n    when: {reply: five}\n",
-			"ops.yml:5: rule \"bad-reply\": cannot unmarshal !!str `five` into int"},
+			`ops.yml:5: rule "bad-reply": want a whole number, not "five"`},
 		{"rule not a mapping", "rules:\n  - id: a\n    reason: blocked\n    source: test\n    when: {reply: 550}\n  - just-a-string\n",
-			"ops.yml:6: cannot unmarshal !!str `just-a-...` into classify.ruleSpec"},
+			`ops.yml:6: want a mapping of keys to values, not "just-a-..."`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
