@@ -267,6 +267,14 @@ var transactionCases = []classifyCase{
 }
 
 var recipientCases = []classifyCase{
+	{name: "domino japanese directory lookup", in: failure("5.0.0", 0, "ユーザー Sato (sato@example.co.jp) は Domino ディレクトリには見つかりません。"),
+		reason: UserUnknown, hard: true, rule: "user-unknown-japanese"},
+	{name: "japanese address does not exist", in: failure("", 550, "550 このメールアドレスは存在しません (ueda@example.ne.jp)"),
+		reason: UserUnknown, hard: true, rule: "user-unknown-japanese"},
+	{name: "japanese mailbox capacity", in: failure("", 0, "受信者のメールボックスの容量が上限に達しています。"),
+		reason: MailboxFull, rule: "mailbox-full-japanese"},
+	{name: "mailbox message count exceeded", in: failure("", 0, "The number of messages in recipient's mailbox exceeded the local limit."),
+		reason: MailboxFull, rule: "mailbox-over-size"},
 	{name: "5.1.1 user unknown", in: failure("5.1.1", 550, "550 5.1.1 <a@example.jp>... User Unknown"),
 		reason: UserUnknown, hard: true, rule: "user-unknown"},
 	{name: "550 user unknown without status", in: failure("", 550, "550 user unknown"),
