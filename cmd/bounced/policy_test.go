@@ -18,13 +18,25 @@ type policyFixture struct {
 
 func loadPolicyFixtures(t *testing.T) []policyFixture {
 	t.Helper()
-	f, err := os.Open("testdata/policy/golden.tsv")
+	var fixtures []policyFixture
+	for _, cols := range readTSV(t, "testdata/policy/golden.tsv", 7) {
+		fixtures = append(fixtures, policyFixture{cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6]})
+	}
+	return fixtures
+}
+
+// readTSV returns the rows of a tab-separated golden file, skipping blank
+// lines and "#" comments, and fails the test on a row without columns
+// columns.
+func readTSV(t *testing.T, path string, columns int) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 
-	var fixtures []policyFixture
+	var rows [][]string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
@@ -32,15 +44,15 @@ func loadPolicyFixtures(t *testing.T) []policyFixture {
 			continue
 		}
 		cols := strings.Split(line, "\t")
-		if len(cols) != 7 {
-			t.Fatalf("golden.tsv: %d columns in %q, want 7", len(cols), line)
+		if len(cols) != columns {
+			t.Fatalf("%s: %d columns in %q, want %d", path, len(cols), line, columns)
 		}
-		fixtures = append(fixtures, policyFixture{cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6]})
+		rows = append(rows, cols)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return fixtures
+	return rows
 }
 
 // TestPolicyFixtures_Classified parses every policy fixture through the
