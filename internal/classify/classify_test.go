@@ -394,6 +394,8 @@ var expiryCases = []classifyCase{
 		reason: NetworkError, rule: "network-error"},
 	{name: "internal error", in: failure("5.3.5", 550, "550 5.3.5 <a@example.org>... Internal System Error"),
 		reason: SystemError, rule: "system-error"},
+	{name: "delivery aborted after hours", in: failure("", 0, "Delivery to the following recipients was aborted after 6.0 hour(s): * a@example.jp"),
+		reason: Expired, rule: "expired"},
 	{name: "failed with a temporary status", in: failure("4.0.0", 450, "450 4.0.0 Temporary failure"),
 		reason: Expired, rule: "failed-after-temporary-error"},
 	{name: "procmail", in: failure("5.0.0", 0, "procmail: Lock failure on \"/var/mail/a.lock\""),
