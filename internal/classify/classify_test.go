@@ -269,6 +269,8 @@ var transactionCases = []classifyCase{
 }
 
 var recipientCases = []classifyCase{
+	{name: "cpanel exim unroutable", in: failure("", 0, "The mail server could not deliver mail to a@example.net. The account or domain may not exist, they may be blacklisted, or missing the proper dns entries."),
+		reason: HostUnknown, hard: true, rule: "cpanel-cannot-route"},
 	{name: "domino japanese directory lookup", in: failure("5.0.0", 0, "ユーザー Sato (sato@example.co.jp) は Domino ディレクトリには見つかりません。"),
 		reason: UserUnknown, hard: true, rule: "user-unknown-japanese"},
 	{name: "japanese address does not exist", in: failure("", 550, "550 このメールアドレスは存在しません (ueda@example.ne.jp)"),
