@@ -216,6 +216,8 @@ var senderPolicyCases = []classifyCase{
 		reason: RequirePTR, policy: PolicyPTR, rule: "ptr-missing"},
 	{name: "550 5.7.26 DMARC", in: failure("5.7.26", 550, "550-5.7.26 Unauthenticated email from example.org is not accepted due to 550-5.7.26 domain's DMARC policy."),
 		reason: AuthFailure, policy: PolicyAuth, rule: "auth-dmarc"},
+	{name: "sender address on a local block list", in: failure("", 550, "550 Sorry, you are sending to/from an address that has been blacklisted"),
+		reason: Rejected, rule: "address-blocklisted"},
 	{name: "SPF hard fail", in: failure("5.7.1", 550, "550 5.7.1 SPF check failed for 192.0.2.1"),
 		reason: AuthFailure, policy: PolicyAuth, rule: "auth-spf-dkim"},
 	{name: "IP not permitted for the sender domain", in: failure("", 554, "554 INVALID IP FOR SENDING MAIL OF DOMAIN example.com [RCPT_TO]"),
