@@ -248,7 +248,7 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte
 	m := &bounceMessage{header: h, summary: s, prose: prose, complainant: p.complainant, originalTo: p.report.Original.To}
 	m.plain = p.newPlainBounce(h, prose)
 	m.plain.trusted = sentByMailSystem(s)
-	m.plain.gaveUp = giveUpStatement(s.subject, m.plain.lines)
+	m.plain.subject = s.subject
 	bounce := looksLikeBounce(s) || proseLooksLikeBounce(s, prose)
 	for _, f := range orderFormats(s) {
 		if needsBounceSigns(f) && !bounce {

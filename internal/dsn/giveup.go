@@ -1,6 +1,9 @@
 package dsn
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // giveUpPhrases are phrases, lower-cased, with which a plain-text bounce
 // says that the MTA stopped retrying after its queue lifetime: Sendmail's
@@ -13,23 +16,38 @@ var giveUpPhrases = []string{
 	"cannot send message for", "could not be delivered for", "was aborted after",
 }
 
-// giveUpStatement returns the subject or the first line of lines that
-// says the MTA gave up, trimmed, or "" when none does.
+// giveUpStatement returns the subject, lower-cased, or the first line of
+// lines that says the MTA gave up, trimmed, or "" when none does.
 func giveUpStatement(subject string, lines []string) string {
-	if hasGiveUpPhrase(subject) {
+	if hasGiveUpPhrase([]byte(subject)) {
 		return strings.TrimSpace(subject)
 	}
+	var lower []byte
 	for _, line := range lines {
-		if hasGiveUpPhrase(asciiLower(line)) {
+		lower = lowerASCII(lower[:0], line)
+		if hasGiveUpPhrase(lower) {
 			return strings.TrimSpace(line)
 		}
 	}
 	return ""
 }
 
-func hasGiveUpPhrase(lower string) bool {
+// lowerASCII appends s to dst with its ASCII letters lower-cased, which is
+// all that matching the ASCII giveUpPhrases needs.
+func lowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func hasGiveUpPhrase(lower []byte) bool {
 	for _, p := range giveUpPhrases {
-		if strings.Contains(lower, p) {
+		if bytes.Contains(lower, []byte(p)) {
 			return true
 		}
 	}
@@ -42,7 +60,11 @@ func hasGiveUpPhrase(lower string) bool {
 // statement before it, since the statement is then its reason, as in a
 // list of recipients headed "Delivery was aborted after 5.0 hour(s):".
 func (b *plainBounce) markGivenUp(rcpts []Recipient) {
-	if b.gaveUp == "" {
+	if len(rcpts) == 0 {
+		return
+	}
+	gaveUp := giveUpStatement(b.subject, b.lines)
+	if gaveUp == "" {
 		return
 	}
 	for i := range rcpts {
@@ -51,8 +73,8 @@ func (b *plainBounce) markGivenUp(rcpts []Recipient) {
 			r.Action = ActionFailed
 		}
 		hasCode := r.ReplyCode != 0 || r.DiagnosticStatus != ""
-		if !hasCode && !strings.Contains(r.DiagnosticCode, b.gaveUp) {
-			r.DiagnosticCode = strings.TrimSpace(b.gaveUp + " " + r.DiagnosticCode)
+		if !hasCode && !strings.Contains(r.DiagnosticCode, gaveUp) {
+			r.DiagnosticCode = strings.TrimSpace(gaveUp + " " + r.DiagnosticCode)
 		}
 	}
 }

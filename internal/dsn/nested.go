@@ -17,7 +17,7 @@ func (p *parser) readNestedBounce(data []byte, s *headerSummary) {
 		return
 	}
 	returned := returnedMessage(data)
-	if returned == nil {
+	if returned == nil || !mayBeBounce(returned) {
 		return
 	}
 
@@ -130,6 +130,28 @@ func fillFromNested(r *Recipient, in Recipient) {
 	if r.FailedCommand == "" {
 		r.FailedCommand = in.FailedCommand
 	}
+}
+
+// nestedBounceSigns are lower-cased markers, one of which a returned
+// message that is itself a bounce holds near its start: the media type
+// or part of a DSN, a mail system's sender, or the prose of Sendmail's
+// and Postfix's notices.
+var nestedBounceSigns = []string{
+	"multipart/report", "delivery-status", "mailer-daemon", "postmaster@",
+	"the following addresses had", "transcript of session", "the mail system",
+}
+
+// mayBeBounce reports whether the first 8 KiB of a returned message hold
+// one of nestedBounceSigns, so that an ordinary returned original, the
+// usual case, is not parsed a second time.
+func mayBeBounce(returned []byte) bool {
+	head := bytes.ToLower(returned[:min(len(returned), 8<<10)])
+	for _, sign := range nestedBounceSigns {
+		if bytes.Contains(head, []byte(sign)) {
+			return true
+		}
+	}
+	return false
 }
 
 // returnedMessage returns the body of the first message/rfc822 part of

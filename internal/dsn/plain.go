@@ -83,9 +83,9 @@ type plainBounce struct {
 	replyPara    []string
 	replyParaSet bool
 
-	// gaveUp is the subject or prose line that says the MTA stopped
-	// retrying, or "" (see giveUpStatement).
-	gaveUp string
+	// subject is the bounce's subject, lower-cased, where Sendmail says
+	// it gave up (see giveUpStatement).
+	subject string
 }
 
 // extractPlain finds the failed recipients in the prose of a bounce and
