@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bounced/bounced/internal/ingest"
+	"github.com/bounced/bounced/internal/store"
 )
 
 // policyFixture is one row of testdata/policy/golden.tsv: a provider's
@@ -25,9 +26,28 @@ func loadPolicyFixtures(t *testing.T) []policyFixture {
 	return fixtures
 }
 
+// analyzeOne parses and classifies the message in path through the
+// ingest pipeline and returns its one event, failing the test when it
+// gives another number of events.
+func analyzeOne(t *testing.T, path string) store.Event {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, events, err := ingest.Analyze(raw, ingest.Envelope{})
+	if err != nil {
+		t.Fatalf("Analyze: %v", err)
+	}
+	if len(events) != 1 {
+		t.Fatalf("%d events, want 1", len(events))
+	}
+	return events[0]
+}
+
 // readTSV returns the rows of a tab-separated golden file, skipping blank
-// lines and "#" comments, and fails the test on a row without columns
-// columns.
+// lines and "#" comments. It fails the test on a row whose number of
+// columns differs from columns.
 func readTSV(t *testing.T, path string, columns int) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
@@ -66,18 +86,7 @@ func TestPolicyFixtures_Classified(t *testing.T) {
 
 	for _, fx := range fixtures {
 		t.Run(strings.TrimSuffix(fx.file, ".eml"), func(t *testing.T) {
-			raw, err := os.ReadFile(filepath.Join("testdata/policy", fx.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, events, err := ingest.Analyze(raw, ingest.Envelope{})
-			if err != nil {
-				t.Fatalf("Analyze: %v", err)
-			}
-			if len(events) != 1 {
-				t.Fatalf("%d events, want 1", len(events))
-			}
-			ev := events[0]
+			ev := analyzeOne(t, filepath.Join("testdata/policy", fx.file))
 
 			if ev.Recipient != fx.recipient {
 				t.Errorf("Recipient = %q, want %q", ev.Recipient, fx.recipient)

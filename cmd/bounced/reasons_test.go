@@ -1,12 +1,10 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/bounced/bounced/internal/eval"
-	"github.com/bounced/bounced/internal/ingest"
 )
 
 // TestReasonFixtures_Classified parses each row of
@@ -19,18 +17,7 @@ func TestReasonFixtures_Classified(t *testing.T) {
 	for _, cols := range readTSV(t, "testdata/reasons/golden.tsv", 7) {
 		file, recipient, reason, policy, hard, rule, suppress := cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6]
 		t.Run(filepath.Base(file), func(t *testing.T) {
-			raw, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, events, err := ingest.Analyze(raw, ingest.Envelope{})
-			if err != nil {
-				t.Fatalf("Analyze: %v", err)
-			}
-			if len(events) != 1 {
-				t.Fatalf("%d events, want 1", len(events))
-			}
-			ev := events[0]
+			ev := analyzeOne(t, file)
 
 			if ev.Recipient != recipient {
 				t.Errorf("Recipient = %q, want %q", ev.Recipient, recipient)

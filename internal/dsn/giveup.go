@@ -6,7 +6,7 @@ import (
 )
 
 // giveUpPhrases are phrases, lower-cased, with which a plain-text bounce
-// says that the MTA stopped retrying after its queue lifetime: Sendmail's
+// states that the MTA stopped retrying after its queue lifetime: Sendmail's
 // "Cannot send message for 5 days" in the subject and "Message could not
 // be delivered for 5 days" in the prose, and notices such as "Delivery
 // was aborted after 5.0 hour(s)". qmail-send's "I'm not going to try
@@ -17,7 +17,7 @@ var giveUpPhrases = []string{
 }
 
 // giveUpStatement returns the subject, lower-cased, or the first line of
-// lines that says the MTA gave up, trimmed, or "" when none does.
+// lines that states that the MTA gave up, trimmed, or "" when none does.
 func giveUpStatement(subject string, lines []string) string {
 	if hasGiveUpPhrase([]byte(subject)) {
 		return strings.TrimSpace(subject)

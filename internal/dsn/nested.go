@@ -69,9 +69,9 @@ func (p *parser) parseNested(data []byte) bool {
 
 // mergeNested takes the details of the nested report. An outer recipient
 // that the nested report names gets its status, reply and diagnostic.
-// When it names none of them, the outer recipients can only have come
-// from the returned message's To, which is the sender of the nested
-// report, so the nested recipients replace them.
+// When it names none of them, and the outer recipients are only the
+// returned message's To that readPlainBounce assumed, they are the
+// nested report's sender, so the nested recipients replace them.
 func (p *parser) mergeNested(inner *Report) {
 	matched := false
 	for i := range p.report.Recipients {
@@ -113,7 +113,7 @@ func (p *parser) onlyOriginalTo() bool {
 	return true
 }
 
-// fillFromNested copies to r what the nested report says of the same
+// fillFromNested copies to r what the nested report gives for the same
 // recipient. The nested diagnostic replaces the outer one, which carried
 // no code and so is prose of the wrapping notice.
 func fillFromNested(r *Recipient, in Recipient) {
