@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bounced/bounced/internal/ingest"
+	"github.com/bounced/bounced/internal/store"
 )
 
 // policyFixture is one row of testdata/policy/golden.tsv: a provider's
@@ -18,13 +19,44 @@ type policyFixture struct {
 
 func loadPolicyFixtures(t *testing.T) []policyFixture {
 	t.Helper()
-	f, err := os.Open("testdata/policy/golden.tsv")
+	var fixtures []policyFixture
+	for _, cols := range readTSV(t, "testdata/policy/golden.tsv", 7) {
+		fixtures = append(fixtures, policyFixture{cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6]})
+	}
+	return fixtures
+}
+
+// analyzeOne parses and classifies the message in path through the
+// ingest pipeline and returns its one event, failing the test when it
+// gives another number of events.
+func analyzeOne(t *testing.T, path string) store.Event {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, events, err := ingest.Analyze(raw, ingest.Envelope{})
+	if err != nil {
+		t.Fatalf("Analyze: %v", err)
+	}
+	if len(events) != 1 {
+		t.Fatalf("%d events, want 1", len(events))
+	}
+	return events[0]
+}
+
+// readTSV returns the rows of a tab-separated golden file, skipping blank
+// lines and "#" comments. It fails the test on a row whose number of
+// columns differs from columns.
+func readTSV(t *testing.T, path string, columns int) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 
-	var fixtures []policyFixture
+	var rows [][]string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
@@ -32,15 +64,15 @@ func loadPolicyFixtures(t *testing.T) []policyFixture {
 			continue
 		}
 		cols := strings.Split(line, "\t")
-		if len(cols) != 7 {
-			t.Fatalf("golden.tsv: %d columns in %q, want 7", len(cols), line)
+		if len(cols) != columns {
+			t.Fatalf("%s: %d columns in %q, want %d", path, len(cols), line, columns)
 		}
-		fixtures = append(fixtures, policyFixture{cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6]})
+		rows = append(rows, cols)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return fixtures
+	return rows
 }
 
 // TestPolicyFixtures_Classified parses every policy fixture through the
@@ -54,18 +86,7 @@ func TestPolicyFixtures_Classified(t *testing.T) {
 
 	for _, fx := range fixtures {
 		t.Run(strings.TrimSuffix(fx.file, ".eml"), func(t *testing.T) {
-			raw, err := os.ReadFile(filepath.Join("testdata/policy", fx.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, events, err := ingest.Analyze(raw, ingest.Envelope{})
-			if err != nil {
-				t.Fatalf("Analyze: %v", err)
-			}
-			if len(events) != 1 {
-				t.Fatalf("%d events, want 1", len(events))
-			}
-			ev := events[0]
+			ev := analyzeOne(t, filepath.Join("testdata/policy", fx.file))
 
 			if ev.Recipient != fx.recipient {
 				t.Errorf("Recipient = %q, want %q", ev.Recipient, fx.recipient)

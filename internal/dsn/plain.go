@@ -82,6 +82,10 @@ type plainBounce struct {
 	// without a reply of its own falls back on.
 	replyPara    []string
 	replyParaSet bool
+
+	// subject is the bounce's subject, lower-cased, where Sendmail says
+	// it gave up (see giveUpStatement).
+	subject string
 }
 
 // extractPlain finds the failed recipients in the prose of a bounce and
@@ -134,6 +138,8 @@ func extractPlain(b *plainBounce) []Recipient {
 		for i := range rcpts {
 			rcpts[i].Action = ActionDelayed
 		}
+	} else {
+		b.markGivenUp(rcpts)
 	}
 	return rcpts
 }
