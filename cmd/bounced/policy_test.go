@@ -6,9 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bounced/bounced/internal/ingest"
 	"github.com/bounced/bounced/internal/store"
+	"github.com/bounced/bounced/internal/suppress"
 )
 
 // policyFixture is one row of testdata/policy/golden.tsv: a provider's
@@ -109,10 +111,27 @@ func TestPolicyFixtures_Classified(t *testing.T) {
 			if ev.Hint == "" {
 				t.Error("Hint is empty")
 			}
-			if ev.Suppress {
-				t.Error("a policy rejection suppresses its recipient")
-			}
+			checkNeverSuppresses(t, ev)
 		})
+	}
+}
+
+// checkNeverSuppresses applies ev to one address ten times, a day apart,
+// under the default suppression policy and checks that the policy only
+// counts it, so neither one event nor a soft-bounce threshold suppresses.
+func checkNeverSuppresses(t *testing.T, ev store.Event) {
+	t.Helper()
+	policy := suppress.Default()
+	var st suppress.State
+	for i := range 10 {
+		var d suppress.Decision
+		st, d = policy.Apply(ev.Recipient, st, suppress.Event{
+			Time: ev.Time.Add(time.Duration(i) * 24 * time.Hour), Kind: ev.Kind,
+			Reason: ev.Reason, Hard: ev.Hard, Policy: ev.Policy,
+		})
+		if d.Action != suppress.ActionCount || d.Suppressed {
+			t.Fatalf("event %d: default policy decided %+v, want count only for a policy rejection", i+1, d)
+		}
 	}
 }
 
