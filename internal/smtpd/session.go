@@ -221,17 +221,19 @@ func (s *session) store(msg *message, rcpt []string) (ingest.Receipt, error) {
 	return receipt, nil
 }
 
-// release returns msg's buffer to the pool, or only its slot when a
-// commit may still read it.
+// release returns msg's buffer to the pool. When a commit may still
+// read the buffer, only a full buffer's slot goes back, and the buffer is
+// left to the garbage collector.
 func (s *session) release(msg *message) {
-	if !msg.pooled {
-		return
-	}
-	if msg.abandoned {
+	switch {
+	case msg.abandoned && msg.pooled:
 		s.server.buffers.drop()
-		return
+	case msg.abandoned:
+	case msg.pooled:
+		s.server.buffers.put(msg.buf)
+	default:
+		s.server.buffers.putSmall(msg.buf)
 	}
-	s.server.buffers.put(msg.buf)
 }
 
 // envelope builds the ingest envelope, with the trust the VERP signatures
