@@ -51,15 +51,31 @@ wait_port() {
 	exit 1
 }
 
-# rate PORT ARGS...: runs smtp-source and prints messages per second.
+# cpu_ticks PID: prints the user plus system CPU time of PID so far, in
+# clock ticks.
+cpu_ticks() {
+	awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# rate PORT SERVER_PID ARGS...: runs smtp-source and prints messages per
+# second, then the CPU time per message of the server and of smtp-source,
+# in microseconds. The client's time comes from the shell's `times`, which
+# counts the children it waited for. Called as $(rate ...), this shell
+# waits only for date and smtp-source.
 rate() {
 	port=$1
-	shift
+	server=$2
+	shift 2
+	ticks=$(cpu_ticks "$server")
 	start=$(date +%s.%N)
 	smtp-source "$@" -s "$SESSIONS" -m "$MESSAGES" -f '' -t bounces@bounces.example.org \
 		-F "$WORKDIR/bounce.eml" "127.0.0.1:$port"
 	end=$(date +%s.%N)
-	python3 -c "print(round($MESSAGES / ($end - $start)))"
+	times >"$WORKDIR/times"
+	client=$(awk 'NR == 2 {for (i = 1; i <= 2; i++) {split($i, t, "m"); s += t[1] * 60 + t[2]}; print s}' "$WORKDIR/times")
+	python3 -c "
+hz, n = $(getconf CLK_TCK), $MESSAGES
+print(round(n / ($end - $start)), round(($(cpu_ticks "$server") - $ticks) / hz * 1e6 / n), round($client * 1e6 / n))"
 }
 
 # start_bounced NAME: starts bounced with a fresh data directory and sets
@@ -100,18 +116,24 @@ sed 's/\r$//' "$ROOT/cmd/bounced/testdata/cox-aup.eml" >"$WORKDIR/bounce.eml"
 throughput() {
 SINK_PORT=$(free_port)
 smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 &
-pids="$pids $!"
+SINK_PID=$!
+pids="$pids $SINK_PID"
 wait_port "$SINK_PORT"
 start_bounced throughput
 
 echo "throughput: $SESSIONS sessions, $MESSAGES messages per round, $(wc -c <"$WORKDIR/bounce.eml") bytes each"
+echo "  (CPU per message in microseconds: server's, then smtp-source's)"
 for reuse in "" -d; do
 	mode="one message per connection"
 	[ -n "$reuse" ] && mode="connections reused (-d)"
 	for round in $(seq "$ROUNDS"); do
-		sink=$(rate "$SINK_PORT" $reuse)
-		bounced=$(rate "$BOUNCED_PORT" $reuse)
-		echo "  $mode, round $round: smtp-sink $sink msg/s, bounced $bounced msg/s"
+		set -- $(rate "$SINK_PORT" "$SINK_PID" $reuse)
+		sink="$1 msg/s (CPU $2 + $3 us)"
+		sink_rate=$1
+		set -- $(rate "$BOUNCED_PORT" "$BOUNCED_PID" $reuse)
+		bounced="$1 msg/s (CPU $2 + $3 us)"
+		ratio=$(python3 -c "print(f'{$1 / $sink_rate:.2f}')")
+		echo "  $mode, round $round: smtp-sink $sink, bounced $bounced, ratio $ratio"
 	done
 done
 want=$((MESSAGES * ROUNDS * 2))
