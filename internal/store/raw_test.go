@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,4 +115,62 @@ func writeV3File(t *testing.T, path string, raw []byte) {
 		}
 		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, 3))
 	})
+}
+
+// firstRawByte returns the codec byte of message id's first raw value.
+func firstRawByte(t *testing.T, st *Store, id uint64) byte {
+	t.Helper()
+	var codec byte
+	st.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketRaw).Get(itob(id)); len(v) > 0 {
+			codec = v[0]
+		}
+		return nil
+	})
+	return codec
+}
+
+func TestDeliver_RawCodecBySize(t *testing.T) {
+	tests := []struct {
+		name  string
+		raw   []byte
+		codec byte
+	}{
+		{"empty", []byte{}, rawS2},
+		{"bounce", bytes.Repeat([]byte("Diagnostic-Code: smtp; 550 5.1.1 unknown\r\n"), 50), rawS2},
+		{"at the S2 limit", incompressible(t, maxS2Size), rawS2},
+		{"past the S2 limit", incompressible(t, maxS2Size+1), rawZstd},
+		{"large and compressible", bytes.Repeat([]byte("x"), 3*maxS2Size), rawZstd},
+	}
+	now := t0
+	st := openAt(t, &now, Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := &Message{Received: t0, Raw: tt.raw}
+			deliver(t, st, msg)
+
+			if got := firstRawByte(t, st, msg.ID); got != tt.codec {
+				t.Errorf("codec byte = %d, want %d", got, tt.codec)
+			}
+			got, err := st.Message(msg.ID)
+			if err != nil {
+				t.Fatalf("Message(%d): %v", msg.ID, err)
+			}
+			if !bytes.Equal(got.Raw, tt.raw) {
+				t.Errorf("Message(%d): raw of %d bytes, want the %d bytes delivered", msg.ID, len(got.Raw), len(tt.raw))
+			}
+		})
+	}
+}
+
+func TestDecompress_S2PastSizeLimit(t *testing.T) {
+	now := t0
+	st := openAt(t, &now, Options{})
+	// An S2 block starts with its decoded length as a uvarint.
+	record := binary.AppendUvarint([]byte{rawS2}, maxRawSize+1)
+	record = append(record, 0, 0, 0, 0)
+
+	if _, err := st.decompress(record); err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("decompress of a block declaring %d bytes: err = %v, want the size limit error", maxRawSize+1, err)
+	}
 }
