@@ -13,9 +13,10 @@
 # Environment: MESSAGES (per round, default 20000), SESSIONS (default 20),
 # ROUNDS (default 3), CONCURRENT (default 500), BIG_BYTES (default 5242880),
 # WORKDIR (default a new directory under /var/tmp, on disk), PARTS
-# ("throughput rss" by default; name one to run only that part), COMPARE
-# (a checkout of another revision, for example a `git worktree` of main:
-# its bounced then runs in the same throughput rounds, after this one's).
+# ("throughput rss" by default; name one to run only that part) and
+# COMPARE (a checkout of another revision, such as a `git worktree` of
+# main). With COMPARE, the bounced built from that checkout runs in the
+# same throughput rounds, after this one's.
 # Sends traffic to 127.0.0.1 only.
 set -eu
 

@@ -74,9 +74,8 @@ func (s *Store) initSchema(tx *bolt.Tx) error {
 			return fmt.Errorf("migrating schema %d to 4: %w", version, err)
 		}
 	}
-	// Schema 5 adds the S2 codec byte and needs no rewrite; its number
-	// only keeps an older program, which cannot read S2, from opening the
-	// file.
+	// Schema 5 adds the S2 codec byte and needs no rewrite. Its number
+	// keeps an older program, which cannot read S2, from opening the file.
 	return meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, schemaVersion))
 }
 
