@@ -25,7 +25,7 @@ const (
 // 3 µs for S2, and about a seventh of the daemon's CPU per message under
 // the load benchmark (docs/benchmarks.md has the machine). S2 output is
 // larger: 52% of the input against zstd's 40% over 614 real bounces
-// messages under this size. Above it, zstd's ratio is worth its time.
+// under this size. Above it, zstd's ratio is worth its time.
 const maxS2Size = 64 << 10
 
 // maxRawSize bounds the decompressed size of one raw message. The SMTP
