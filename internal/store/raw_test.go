@@ -102,7 +102,8 @@ func writeV3File(t *testing.T, path string, raw []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compressed := st.compress(raw)
+	// Files before schema 5 hold zstd only.
+	compressed := st.codec.enc.EncodeAll(raw, []byte{rawZstd})
 	st.Close()
 
 	updateFile(t, path, func(tx *bolt.Tx) error {
@@ -172,5 +173,48 @@ func TestDecompress_S2PastSizeLimit(t *testing.T) {
 
 	if _, err := st.decompress(record); err == nil || !strings.Contains(err.Error(), "limit") {
 		t.Errorf("decompress of a block declaring %d bytes: err = %v, want the size limit error", maxRawSize+1, err)
+	}
+}
+
+func TestOpen_V4ZstdStillRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bounced.db")
+	raw := []byte("Final-Recipient: rfc822; alice@example.com\r\nStatus: 5.1.1\r\n")
+	st, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := &Message{Received: t0, Raw: raw}
+	deliver(t, st, msg)
+	zstdRecord := st.codec.enc.EncodeAll(raw, []byte{rawZstd})
+	st.Close()
+	updateFile(t, path, func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketRaw).Put(itob(msg.ID), zstdRecord); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, 4))
+	})
+
+	st, err = Open(path, Options{})
+	if err != nil {
+		t.Fatalf("Open of a version 4 file: %v", err)
+	}
+	defer func() {
+		st.Close()
+		checkConsistency(t, path)
+	}()
+	got, err := st.Message(msg.ID)
+	if err != nil || !bytes.Equal(got.Raw, raw) {
+		t.Errorf("Message(%d): raw %q, err %v; want the zstd record's %q", msg.ID, got.Raw, err, raw)
+	}
+	if codec := firstRawByte(t, st, msg.ID); codec != rawZstd {
+		t.Errorf("codec byte after opening = %d, want the zstd record kept (%d)", codec, rawZstd)
+	}
+	var version []byte
+	st.db.View(func(tx *bolt.Tx) error {
+		version = append(version, tx.Bucket(bucketMeta).Get(keySchema)...)
+		return nil
+	})
+	if len(version) != 4 || binary.BigEndian.Uint32(version) != schemaVersion {
+		t.Errorf("schema after opening = %v, want %d", version, schemaVersion)
 	}
 }
