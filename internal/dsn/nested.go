@@ -110,9 +110,14 @@ func (p *parser) mergeNested(inner *Report, bySystem bool) {
 // the returned message's To field, the recipient that readPlainBounce
 // assumes for a bounce that names none.
 func (p *parser) onlyOriginalTo() bool {
-	to := strings.ToLower(p.report.Original.To)
+	// A set, not a substring search of To per recipient, which took time
+	// in the product of up to MaxRecipients and a To of up to a megabyte.
+	to := make(map[string]bool)
+	for _, a := range strings.Split(p.report.Original.To, ", ") {
+		to[strings.ToLower(a)] = true
+	}
 	for _, r := range p.report.Recipients {
-		if r.FinalRecipient == "" || !strings.Contains(to, strings.ToLower(r.FinalRecipient)) {
+		if r.FinalRecipient == "" || !to[strings.ToLower(r.FinalRecipient)] {
 			return false
 		}
 	}
