@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -143,7 +144,7 @@ func rewrite(root *yaml.Node, msg string) string {
 	if m == nil {
 		return fmt.Sprintf("line %d: %s", line, Problem(problem))
 	}
-	path, value := valueAt(root, line, tagKind(m[1]), "")
+	path, value := valueAt(root, line, tagKind(m[1]), m[2])
 	if path == "" {
 		return fmt.Sprintf("line %d: %s", line, Problem(problem))
 	}
@@ -164,21 +165,57 @@ func tagKind(tag string) yaml.Kind {
 	return yaml.ScalarNode
 }
 
-// valueAt returns the dotted path below path, such as
-// smtp.max_recipients or rules[2].tags[0], and the node of the outermost
-// value of the given kind that starts on line in n, or "" and nil when
-// none does. Keys are not values: a mapping starts on the line of its
-// first key.
-func valueAt(n *yaml.Node, line int, kind yaml.Kind, path string) (string, *yaml.Node) {
+// candidate is a value that a type error's line, kind and value text
+// may describe, with the dotted path of its key.
+type candidate struct {
+	path string
+	node *yaml.Node
+
+	// anchored is set when the value or one that contains it has an
+	// anchor, because an alias or a merge key ("<<") may then have copied
+	// it to another key, and yaml.v3's message does not name that key.
+	anchored bool
+}
+
+// valueAt returns the dotted path, such as smtp.max_recipients or
+// rules[2].tags[0], and the node of the one value of the given kind that
+// starts on line. A scalar must also match text, the value as yaml.v3
+// quotes it. It returns "" and nil when no value or several match, or
+// when an alias may have copied the value, so that the error names no key
+// rather than a wrong one. Keys are not values, and a block mapping
+// starts on the line of its first key.
+func valueAt(root *yaml.Node, line int, kind yaml.Kind, text string) (string, *yaml.Node) {
+	var found []candidate
+	collectValues(root, line, kind, "", false, &found)
+	if kind == yaml.ScalarNode {
+		found = slices.DeleteFunc(found, func(c candidate) bool { return !quotes(text, c.node.Value) })
+	}
+	if len(found) != 1 || found[0].anchored {
+		return "", nil
+	}
+	return found[0].path, found[0].node
+}
+
+// quotes reports whether text is value as a yaml.v3 type error quotes
+// it: whole up to 10 bytes, else its first 7 bytes and "...".
+func quotes(text, value string) bool {
+	if len(value) > 10 {
+		return text == value[:7]+"..."
+	}
+	return text == value
+}
+
+// collectValues appends to found each value below path in n of the
+// given kind that starts on line.
+func collectValues(n *yaml.Node, line int, kind yaml.Kind, path string, anchored bool, found *[]candidate) {
+	anchored = anchored || n.Anchor != ""
 	if path != "" && n.Kind == kind && n.Line == line {
-		return path, n
+		*found = append(*found, candidate{path: path, node: n, anchored: anchored})
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, c := range n.Content {
-			if p, v := valueAt(c, line, kind, path); v != nil {
-				return p, v
-			}
+			collectValues(c, line, kind, path, anchored, found)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -186,16 +223,11 @@ func valueAt(n *yaml.Node, line int, kind yaml.Kind, path string) (string, *yaml
 			if path != "" {
 				p = path + "." + p
 			}
-			if p, v := valueAt(n.Content[i+1], line, kind, p); v != nil {
-				return p, v
-			}
+			collectValues(n.Content[i+1], line, kind, p, anchored, found)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			if p, v := valueAt(c, line, kind, fmt.Sprintf("%s[%d]", path, i)); v != nil {
-				return p, v
-			}
+			collectValues(c, line, kind, fmt.Sprintf("%s[%d]", path, i), anchored, found)
 		}
 	}
-	return "", nil
 }
