@@ -8,14 +8,11 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
-
-// maxLines is the longest file whose syntax errors are located, because
-// locating costs one parse per line up to the error.
-const maxLines = 5000
 
 // syntaxErrorRE splits a syntax error of go.yaml.in/yaml/v3 into its line,
 // if any, and its problem.
@@ -42,18 +39,29 @@ func Locate(data []byte, err error) (line int, problem string, ok bool) {
 	}
 	problem = m[1]
 
+	// A binary search parses about log2(lines) prefixes, where a parse of
+	// each prefix in turn is quadratic in the file's length. It assumes
+	// that a prefix longer than one that fails with problem fails with it
+	// too, because the parser reads the same bytes up to the problem.
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	for n := 1; n <= len(lines) && n <= maxLines; n++ {
-		var node yaml.Node
-		perr := yaml.Unmarshal(bytes.Join(lines[:n], nil), &node)
-		if perr == nil {
-			continue
-		}
-		if pm := syntaxErrorRE.FindStringSubmatch(perr.Error()); pm != nil && pm[1] == problem {
-			return n, problem, true
-		}
+	fails := func(i int) bool { return failsWith(bytes.Join(lines[:i+1], nil), problem) }
+	n := sort.Search(len(lines), fails) + 1
+	if n > len(lines) {
+		return 0, "", false
 	}
-	return 0, "", false
+	return n, problem, true
+}
+
+// failsWith reports whether data fails to parse with the syntax error
+// problem.
+func failsWith(data []byte, problem string) bool {
+	var node yaml.Node
+	err := yaml.Unmarshal(data, &node)
+	if err == nil {
+		return false
+	}
+	m := syntaxErrorRE.FindStringSubmatch(err.Error())
+	return m != nil && m[1] == problem
 }
 
 // unknownFieldRE matches go.yaml.in/yaml/v3's message for a key that
