@@ -99,6 +99,7 @@ func BenchmarkParse(b *testing.B) {
 		{"typical-crlf", toCRLF(readFixture(b, "postfix-cox-aup.eml"))},
 		{"4MiB", largeBounce(b, 4<<20)},
 		{"4MiB-hostile-text", hostileText(strings.Repeat("a.", 2<<20))},
+		{"hostile-short-lines", hostileText(strings.Repeat("a\n", 128<<10))},
 	}
 
 	for _, in := range inputs {
@@ -130,6 +131,8 @@ func TestParse_HostilePlainText(t *testing.T) {
 		"reply codes":     strings.Repeat("550 5.1.1 ", 400000),
 		"command phrases": strings.Repeat("after after after ", 200000),
 		"addresses":       strings.Repeat("x@y.example ", 300000),
+		// Each recipient once read every line for a transcript: seconds.
+		"short lines": strings.Repeat("a\n", 128<<10),
 	}
 	for name, body := range bodies {
 		r, err := parse(hostileText(body))

@@ -64,3 +64,14 @@ func TestTranscriptCommand_Pipelining(t *testing.T) {
 		})
 	}
 }
+
+func TestTranscriptCommand_ReplyLimit(t *testing.T) {
+	lines := []string{">>> RCPT To:<lena@example.net>"}
+	for range maxTranscriptReplies {
+		lines = append(lines, "<<< 451 4.3.0 try again later")
+	}
+	lines = append(lines, "<<< 550 5.1.1 <lena@example.net>... User unknown")
+	if got := transcriptCommand(lines, "lena@example.net", ""); got != "" {
+		t.Errorf("transcriptCommand = %q, want none: the reply is past the limit", got)
+	}
+}
