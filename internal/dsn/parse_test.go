@@ -168,6 +168,8 @@ func TestParse_Kinds(t *testing.T) {
 			[]string{"carol@example.com", "dave@example.net", "erin@example.org"}},
 		{"delay-nested-mixed.eml", KindDelay, []string{"frank@example.com"}},
 		{"arf-abuse.eml", KindComplaint, []string{"grace@example.net"}},
+		// No Original-Rcpt-To, and the To names three: one complained.
+		{"arf-several-to.eml", KindComplaint, nil},
 		{"vacation.eml", KindAutoReply, []string{"heidi@example.com"}},
 		{"plain-mail.eml", KindNotBounce, nil},
 		{"global-dsn.eml", KindFailure, []string{"陳健@example.cn"}},
