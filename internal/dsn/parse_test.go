@@ -167,6 +167,9 @@ func TestParse_Kinds(t *testing.T) {
 		{"sendmail-folded-multi.eml", KindFailure,
 			[]string{"carol@example.com", "dave@example.net", "erin@example.org"}},
 		{"delay-nested-mixed.eml", KindDelay, []string{"frank@example.com"}},
+		// "could not be delivered for the following reason" names no
+		// queue lifetime, so the 451 is still a delay.
+		{"delay-delivered-for-reason.eml", KindDelay, []string{"bob@example.org"}},
 		{"arf-abuse.eml", KindComplaint, []string{"grace@example.net"}},
 		// No Original-Rcpt-To, and the To names three: one complained.
 		{"arf-several-to.eml", KindComplaint, nil},
