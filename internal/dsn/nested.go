@@ -74,10 +74,10 @@ func (p *parser) parseNested(data []byte) (found, bySystem bool) {
 // that the nested report names gets its status, reply and diagnostic.
 // When it names none of them, and the outer recipients are only the
 // returned message's To that readPlainBounce assumed, they are the
-// nested report's sender, so the nested recipients replace them; but
-// only when bySystem says a mail system sent the nested report. Else the
-// returned message is an original that quotes a bounce, and whoever
-// wrote it could name any address there.
+// nested report's sender, so the nested recipients replace them. That
+// happens only when bySystem reports that a mail system sent the nested
+// report. Otherwise the returned message is an original that quotes a
+// bounce, and whoever wrote it could name any address there.
 func (p *parser) mergeNested(inner *Report, bySystem bool) {
 	matched := false
 	for i := range p.report.Recipients {
@@ -110,8 +110,8 @@ func (p *parser) mergeNested(inner *Report, bySystem bool) {
 // the returned message's To field, the recipient that readPlainBounce
 // assumes for a bounce that names none.
 func (p *parser) onlyOriginalTo() bool {
-	// A set, not a substring search of To per recipient, which took time
-	// in the product of up to MaxRecipients and a To of up to a megabyte.
+	// A set, because a substring search of To per recipient takes time
+	// proportional to MaxRecipients times a To of up to a megabyte.
 	to := make(map[string]bool)
 	for _, a := range strings.Split(p.report.Original.To, ", ") {
 		to[strings.ToLower(a)] = true
