@@ -45,6 +45,11 @@ type transcriptReply struct {
 	reply   string // lower-cased, without "<<< "
 	at      int    // the index of the line in lines
 
+	// afterGoAhead is set when a 354 reply came before this one after
+	// the same command: DATA was accepted, so this reply answered the
+	// message, not a pipelined RCPT TO.
+	afterGoAhead bool
+
 	// rcptChecked and rcpt cache, for a reply after DATA, whether it
 	// answered a pipelined RCPT TO (see hasLaterReply).
 	rcptChecked, rcpt bool
@@ -52,17 +57,18 @@ type transcriptReply struct {
 
 func readTranscript(lines []string) *transcript {
 	t := &transcript{lines: lines}
-	command := ""
+	command, goAhead := "", false
 	for i, line := range lines {
 		line = strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(line, ">>> "):
-			command = commandAt(asciiLower(line[len(">>> "):]))
+			command, goAhead = commandAt(asciiLower(line[len(">>> "):])), false
 		case strings.HasPrefix(line, "<<< ") && command != "":
+			reply := transcriptReply{command: command, reply: asciiLower(line[len("<<< "):]), at: i, afterGoAhead: goAhead}
 			if len(t.replies) < maxTranscriptReplies {
-				reply := transcriptReply{command: command, reply: asciiLower(line[len("<<< "):]), at: i}
 				t.replies = append(t.replies, reply)
 			}
+			goAhead = goAhead || strings.HasPrefix(reply.reply, "354")
 		case isCommandHeading(line) && i+1 < len(lines):
 			t.heading = commandAt(asciiLower(strings.TrimSpace(lines[i+1])))
 			return t
@@ -80,7 +86,7 @@ func (t *transcript) command(rcpt, diagnostic string) string {
 		if !isReplyFor(r.reply, rcpt, diagnostic) {
 			continue
 		}
-		if r.command == "DATA" && t.answersRCPT(r) {
+		if r.command == "DATA" && !r.afterGoAhead && t.answersRCPT(r) {
 			return "RCPT"
 		}
 		return r.command
