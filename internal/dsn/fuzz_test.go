@@ -98,6 +98,10 @@ func BenchmarkParse(b *testing.B) {
 		{"typical", readFixture(b, "postfix-cox-aup.eml")},
 		{"typical-crlf", toCRLF(readFixture(b, "postfix-cox-aup.eml"))},
 		{"4MiB", largeBounce(b, 4<<20)},
+		{"16MiB", largeBounce(b, 16<<20)},
+		{"16MiB-nested", largeNestedNotice(16 << 20)},
+		{"1000-recipients-nested", manyRecipientsNested(0)},
+		{"1000-recipients-nested-1MiB-To", manyRecipientsNested(1 << 20)},
 		{"4MiB-hostile-text", hostileText(strings.Repeat("a.", 2<<20))},
 		{"hostile-short-lines", hostileText(strings.Repeat("a\n", 128<<10))},
 	}
