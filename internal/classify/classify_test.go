@@ -682,6 +682,8 @@ func TestParseRules_Errors(t *testing.T) {
 			`ops.yml:6: rule "listed-pattern": pattern takes one regular expression, not a list: join alternatives with |`},
 		{"reply not a number", "rules:\n  - id: bad-reply\n    reason: blocked\n    source: test\n    when: {reply: five}\n",
 			`ops.yml:5: rule "bad-reply": want a whole number, not "five"`},
+		{"second document", "rules:\n  - id: a\n    reason: blocked\n    source: test\n    when: {reply: 550}\n---\nrules:\n  - id: b\n",
+			`ops.yml:6: a second YAML document starts here; put all rules in one document`},
 		{"rule not a mapping", "rules:\n  - id: a\n    reason: blocked\n    source: test\n    when: {reply: 550}\n  - just-a-string\n",
 			`ops.yml:6: want a mapping of keys to values, not "just-a-..."`},
 	}

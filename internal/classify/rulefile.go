@@ -142,6 +142,14 @@ func decodeRules(name string, data []byte, base *decodedRules) (decodedRules, er
 		return decodedRules{}, fmt.Errorf("%s: %w", name, err)
 	}
 
+	// The decoder reads one document, so the rules of any after it would
+	// be dropped without a word.
+	var next yaml.Node
+	if dec.Decode(&next) == nil && len(next.Content) > 0 {
+		return decodedRules{}, &RuleError{File: name, Line: next.Line,
+			Err: errors.New("a second YAML document starts here; put all rules in one document")}
+	}
+
 	if len(file.Rules) != len(lines) {
 		// The decoder drops an entry of the rules list that is not a
 		// mapping, so the lines no longer match the rules. The type
