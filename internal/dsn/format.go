@@ -3,8 +3,6 @@ package dsn
 import (
 	"bytes"
 	"strings"
-
-	"github.com/emersion/go-message"
 )
 
 // A format recovers the recipients of one family of bounces that carry
@@ -30,7 +28,7 @@ type headerSummary struct {
 	failedRecipients                string
 }
 
-func summarizeHeader(h message.Header) *headerSummary {
+func summarizeHeader(h header) *headerSummary {
 	s := &headerSummary{
 		from:             strings.ToLower(h.Get("From")),
 		subject:          strings.ToLower(decodedHeaderText(h, "Subject")),
@@ -58,7 +56,7 @@ func summarizeHeader(h message.Header) *headerSummary {
 // bounceMessage is the input of a format: the header and the text that
 // the MIME walk kept.
 type bounceMessage struct {
-	header  message.Header
+	header  header
 	summary *headerSummary
 	prose   []byte // the text part before the returned original
 	plain   *plainBounce
@@ -229,7 +227,7 @@ func sentByMailSystem(s *headerSummary) bool {
 // readPlainBounce runs the formats over a message that had no
 // delivery-status part, and takes the original's header from a quoted
 // copy when no MIME part returned it.
-func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte) {
+func (p *parser) readPlainBounce(h header, s *headerSummary, data []byte) {
 	if p.brokenMIME {
 		// The walk lost the text, as go-message does with a boundary
 		// it cannot find: read the raw body instead.
@@ -271,7 +269,7 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte
 	}
 }
 
-func (p *parser) newPlainBounce(h message.Header, prose []byte) *plainBounce {
+func (p *parser) newPlainBounce(h header, prose []byte) *plainBounce {
 	b := &plainBounce{notRecipient: map[string]bool{}}
 	b.lines = splitProse(prose)
 

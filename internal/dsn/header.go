@@ -2,8 +2,10 @@ package dsn
 
 import (
 	"bytes"
+	"mime"
 	"strings"
 
+	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
 )
 
@@ -11,9 +13,123 @@ import (
 // leaves a header section to textproto.ReadHeader.
 const maxFastFields = 1024
 
-// headerField is one field of a header section, unfolded.
+// header is one header section, of a message, a MIME part or a
+// delivery-status block, with its fields in the order they appear.
+// Lookups ignore the case of ASCII letters in a name, as go-message's
+// canonical keys do, and return the first field of that name, as
+// textproto.Header.Get does. Values are unfolded when they are read, so
+// that the fields nobody reads, such as DKIM-Signature, cost nothing.
+type header struct {
+	fields []headerField
+}
+
+// headerField is one field of a header section. value is the text after
+// the colon, trimmed of blanks when it is one line, or else with its
+// continuation lines and their LFs, for Get to unfold.
 type headerField struct {
 	key, value string
+}
+
+// Get returns the unfolded value of the first field named key, or "".
+func (h header) Get(key string) string {
+	if f := h.field(key); f != nil {
+		return unfoldValue(f.value)
+	}
+	return ""
+}
+
+// Values returns the unfolded values of the fields named key, in order.
+func (h header) Values(key string) []string {
+	var values []string
+	for i := range h.fields {
+		if f := &h.fields[i]; equalFoldASCII(f.key, key) {
+			values = append(values, unfoldValue(f.value))
+		}
+	}
+	return values
+}
+
+// Has reports whether h has a field named key.
+func (h header) Has(key string) bool {
+	return h.field(key) != nil
+}
+
+// Len returns the number of fields.
+func (h header) Len() int {
+	return len(h.fields)
+}
+
+func (h header) field(key string) *headerField {
+	for i := range h.fields {
+		if f := &h.fields[i]; equalFoldASCII(f.key, key) {
+			return f
+		}
+	}
+	return nil
+}
+
+// ContentType returns what message.Header.ContentType of go-message v0.18
+// returns for h: the media type, lower-cased, and its parameters, or
+// "text/plain" when h has no Content-Type.
+func (h header) ContentType() (mediaType string, params map[string]string, err error) {
+	v := h.Get("Content-Type")
+	if v == "" {
+		return "text/plain", nil, nil
+	}
+	if strings.Contains(v, "=?") {
+		// go-message decodes encoded words in parameter values.
+		var mh message.Header
+		mh.Set("Content-Type", v)
+		return mh.ContentType()
+	}
+
+	mediaType, params, err = mime.ParseMediaType(v)
+	if err != nil {
+		return v, nil, err
+	}
+	return mediaType, params, nil
+}
+
+// textprotoHeader returns h as go-message's header type, for the parts
+// that go-message reads.
+func (h header) textprotoHeader() textproto.Header {
+	var th textproto.Header
+	// Header.Add puts each field on top, so the fields go in last first.
+	for i := len(h.fields) - 1; i >= 0; i-- {
+		th.Add(h.fields[i].key, unfoldValue(h.fields[i].value))
+	}
+	return th
+}
+
+// headerFromTextproto returns the fields of th, which go-message read.
+func headerFromTextproto(th textproto.Header) header {
+	h := header{fields: make([]headerField, 0, th.Len())}
+	for f := th.Fields(); f.Next(); {
+		h.fields = append(h.fields, headerField{f.Key(), f.Value()})
+	}
+	return h
+}
+
+// equalFoldASCII reports whether a and b are equal when ASCII letters
+// are lower-cased. Header field names are ASCII; unlike strings.EqualFold
+// it does not match the Kelvin sign to "k", as go-message would not.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if x, y := a[i], b[i]; x != y && lowerASCII(x) != lowerASCII(y) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // readHeaderFast reads the header section at the start of data, as
@@ -24,22 +140,27 @@ type headerField struct {
 // is false and the caller uses ReadHeader. data must hold no CR, which the
 // caller checks once for all the sections it reads. It is cheaper than
 // ReadHeader because it copies the section into one string and slices
-// the names and unfolded values from it, instead of copying each line
-// into a fresh buffer.
-func readHeaderFast(data []byte) (h textproto.Header, n int, ok bool) {
+// the names and values from it, instead of copying each line into a
+// fresh buffer.
+func readHeaderFast(data []byte) (h header, n int, ok bool) {
 	return readHeaderFields(data, nil)
 }
 
 // readHeaderFields is readHeaderFast keeping only the fields whose name
 // keep accepts, or every field when keep is nil. It still declines the
 // same sections as readHeaderFast.
-func readHeaderFields(data []byte, keep func(name string) bool) (h textproto.Header, n int, ok bool) {
+func readHeaderFields(data []byte, keep func(name string) bool) (h header, n int, ok bool) {
 	if len(data) > 0 && (data[0] == ' ' || data[0] == '\t') {
 		return h, 0, false
 	}
-	section := string(data[:headerEnd(data)])
+	end := headerEnd(data)
+	section := string(data[:end])
 
-	fields := make([]headerField, 0, 32) // on the stack for most headers
+	var fields []headerField
+	if keep == nil {
+		// At most one field a line.
+		fields = make([]headerField, 0, bytes.Count(data[:end], []byte{'\n'})+1)
+	}
 	pos := 0
 	for pos < len(section) {
 		line, next := lineAtString(section, pos)
@@ -57,22 +178,17 @@ func readHeaderFields(data []byte, keep func(name string) bool) (h textproto.Hea
 			return h, 0, false
 		}
 
-		if keep != nil && !keep(key) {
-			pos = skipFolded(section, next)
-			continue
+		end := skipFolded(section, next)
+		if len(key) > 0 && (keep == nil || keep(key)) {
+			value := line[colon+1:]
+			if end > next {
+				value = strings.TrimSuffix(section[pos+colon+1:end], "\n")
+			}
+			fields = append(fields, headerField{key, trimValue(value)})
 		}
-		value := unfold(section, line[colon+1:], &next)
-		if len(key) > 0 {
-			fields = append(fields, headerField{key, value})
-		}
-		pos = next
+		pos = end
 	}
-
-	// Header.Add puts each field on top, so the fields go in last first.
-	for i := len(fields) - 1; i >= 0; i-- {
-		h.Add(fields[i].key, fields[i].value)
-	}
-	return h, pos, true
+	return header{fields: fields}, pos, true
 }
 
 // lineAt returns the line at data[pos:] without its LF, and the offset
@@ -94,32 +210,33 @@ func lineAtString(s string, pos int) (line string, next int) {
 	return s[pos : pos+i], pos + i + 1
 }
 
-// unfold returns a field's value: first, the rest of its first line,
-// joined with the continuation lines of section from *next on by single
-// spaces, each trimmed of blanks, and empty ones left out. It advances
-// *next past the continuation lines. A value of one line is a substring
-// of section.
-func unfold(section, first string, next *int) string {
-	first = trimBlanksString(first)
-	end := skipFolded(section, *next)
-	if end == *next {
-		return first
+// trimValue returns the value of a field as headerField keeps it.
+func trimValue(value string) string {
+	if strings.IndexByte(value, '\n') < 0 {
+		return trimBlanksString(value)
+	}
+	return value
+}
+
+// unfoldValue returns the value of a field as go-message reads it: its
+// lines trimmed of blanks and joined by single spaces, empty ones left
+// out. A value of one line is returned as it is.
+func unfoldValue(value string) string {
+	if strings.IndexByte(value, '\n') < 0 {
+		return value
 	}
 
-	var value strings.Builder
-	value.Grow(len(first) + end - *next)
-	value.WriteString(first)
-	for *next < end {
-		var line string
-		line, *next = lineAtString(section, *next)
-		if line = trimBlanksString(line); len(line) > 0 {
-			if value.Len() > 0 {
-				value.WriteByte(' ')
+	var b strings.Builder
+	b.Grow(len(value))
+	for line := range strings.Lines(value) {
+		if line = trimBlanksString(strings.TrimSuffix(line, "\n")); len(line) > 0 {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
 			}
-			value.WriteString(line)
+			b.WriteString(line)
 		}
 	}
-	return value.String()
+	return b.String()
 }
 
 // skipFolded returns the offset after the continuation lines, those that
@@ -153,12 +270,12 @@ func isFieldName(name string) bool {
 // with readHeaderFast for as long as it can, keeping at most
 // MaxRecipients+1 blocks as readHeaderBlocks does, and returns the blocks
 // and the data it left unread.
-func readHeaderBlocksFast(data []byte) ([]textproto.Header, []byte) {
+func readHeaderBlocksFast(data []byte) ([]header, []byte) {
 	if bytes.IndexByte(data, '\r') >= 0 {
 		return nil, data
 	}
 
-	var blocks []textproto.Header
+	var blocks []header
 	for len(blocks) <= MaxRecipients && len(data) > 0 {
 		h, n, ok := readHeaderFast(data)
 		if !ok {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime"
 
-	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/charset"
 	"golang.org/x/text/encoding/ianaindex"
 )
@@ -51,7 +50,7 @@ func decodeCharset(name string, input io.Reader) (io.Reader, error) {
 
 // decodedHeaderText returns the decoded value of field key of h, or its
 // raw value when it does not decode.
-func decodedHeaderText(h message.Header, key string) string {
+func decodedHeaderText(h header, key string) string {
 	text, _ := decodeHeaderText(h.Get(key))
 	return text
 }

@@ -4,11 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"slices"
 	"strings"
 
-	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 )
 
 // readOriginal reads the header of the returned message, or of the
@@ -32,7 +31,7 @@ func (p *parser) readOriginal(body io.Reader) {
 		return
 	}
 	p.haveOriginal = true
-	p.report.Original = parseOriginal(mail.Header{Header: message.Header{Header: h}}, p.opts.ExtraHeaders)
+	p.report.Original = parseOriginal(h, p.opts.ExtraHeaders)
 	p.complainant = parseAddressField(h.Get(hotmailRecipientField))
 }
 
@@ -44,8 +43,8 @@ var originalFields = []string{"Message-Id", "From", "To", "Subject", "Date", hot
 // originalFields or extra, unfolded, and whether the section has any
 // field at all. Skipping the rest, such as Received and DKIM-Signature,
 // saves most of the cost of reading a returned header.
-func selectFields(section []byte, extra []string) (textproto.Header, bool) {
-	var h textproto.Header
+func selectFields(section []byte, extra []string) (header, bool) {
+	var h header
 	var name string
 	var value []byte
 	found, keep := false, false
@@ -62,7 +61,7 @@ func selectFields(section []byte, extra []string) (textproto.Header, bool) {
 		}
 
 		if keep {
-			h.Add(name, string(value))
+			h.fields = append(h.fields, headerField{name, string(value)})
 		}
 		n, v, ok := bytes.Cut(line, []byte{':'})
 		found = found || ok
@@ -72,8 +71,12 @@ func selectFields(section []byte, extra []string) (textproto.Header, bool) {
 		}
 	}
 	if keep {
-		h.Add(name, string(value))
+		h.fields = append(h.fields, headerField{name, string(value)})
 	}
+
+	// NOTE: of a field given more than once, Get returns the last, the
+	// one nearest the body.
+	slices.Reverse(h.fields)
 	return h, found
 }
 
@@ -118,7 +121,7 @@ func readHeaderSection(section []byte, body io.Reader) ([]byte, error) {
 
 // parseOriginal picks the fields of the original message that tie a
 // bounce back to what was sent.
-func parseOriginal(h mail.Header, extra []string) Original {
+func parseOriginal(h header, extra []string) Original {
 	o := Original{
 		MessageID: parseMessageID(h.Get("Message-Id")),
 		From:      firstAddress(h, "From"),
@@ -154,7 +157,7 @@ func parseMessageID(value string) string {
 }
 
 // firstAddress returns the address of the first mailbox of field key.
-func firstAddress(h mail.Header, key string) string {
+func firstAddress(h header, key string) string {
 	addrs := addressList(h, key)
 	if len(addrs) == 0 {
 		return ""
@@ -163,15 +166,15 @@ func firstAddress(h mail.Header, key string) string {
 }
 
 // joinAddresses returns the addresses of field key joined by ", ".
-func joinAddresses(h mail.Header, key string) string {
+func joinAddresses(h header, key string) string {
 	return strings.Join(addressList(h, key), ", ")
 }
 
 // addressList returns the addresses of field key. A field that does not
 // parse, such as one with an unquoted "@" in a display name, gives the
 // addresses between angle brackets, or else its decoded text.
-func addressList(h mail.Header, key string) []string {
-	if addrs, err := h.AddressList(key); err == nil {
+func addressList(h header, key string) []string {
+	if addrs, err := parseAddressList(h.Get(key)); err == nil {
 		list := make([]string, len(addrs))
 		for i, a := range addrs {
 			list[i] = a.Address
@@ -207,4 +210,13 @@ func bracketedAddresses(text string) []string {
 		}
 		text = after
 	}
+}
+
+// parseAddressList parses an address list field value as go-message's
+// mail.Header.AddressList does: an empty value is an empty list.
+func parseAddressList(value string) ([]*mail.Address, error) {
+	if value == "" {
+		return nil, nil
+	}
+	return mail.ParseAddressList(value)
 }

@@ -153,7 +153,7 @@ func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 		return nil, errEmpty
 	}
 
-	root, body, err := readRoot(data)
+	root, err := readRoot(data)
 	if err != nil && !isSoftError(err) {
 		return nil, fmt.Errorf("dsn: read message header: %w", err)
 	}
@@ -161,50 +161,92 @@ func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 	p := &parser{report: &Report{Kind: KindNotBounce, Truncated: truncated}, opts: opts}
 	defer p.release()
 	p.warn(err)
-	mediaType, params, _ := root.Header.ContentType()
-	if body == nil || !fastWalk || !p.walkFast(mediaType, params, body) {
-		p.walk(root, 0)
+	h := root.header
+	mediaType, params, _ := h.ContentType()
+	if !fastWalk || !p.walkFast(mediaType, params, root.body) {
+		p.walk(root.entity(), 0)
 	}
 	if mediaType == "multipart/report" && len(p.report.Recipients) == 0 && !p.complaint {
 		p.readEmbeddedStatus(data)
 	}
 
-	summary := summarizeHeader(root.Header)
+	summary := summarizeHeader(h)
 	if len(p.report.Recipients) == 0 && !p.complaint {
-		p.readPlainBounce(root.Header, summary, data)
+		p.readPlainBounce(h, summary, data)
 	} else {
 		p.completeFromText()
 	}
-	p.decideKind(root.Header, summary)
+	p.decideKind(h, summary)
 
 	return p.report, nil
 }
 
-// readRoot reads the top-level header of data, whose lines end in LF,
-// and returns the entity that message.ReadWithOptions would, and the raw
-// body after the header, nil when that is not at hand. A header
-// that ends well within maxHeaderBytes is read by readHeaderFast, or when
-// that declines, through a pooled reader, sparing the 4 KiB buffer that
-// ReadWithOptions allocates.
-func readRoot(data []byte) (root *message.Entity, body []byte, err error) {
+// rootEntity is the top-level entity of a message: its header, and its
+// raw body after the header, or the entity that go-message read.
+type rootEntity struct {
+	header header
+	body   []byte          // nil when only goEntity has the body
+	goBody *message.Entity // nil until entity is called, unless read by go-message
+}
+
+// entity returns the root as go-message's Entity, for the walk of a
+// message that walkFast declined.
+func (r *rootEntity) entity() *message.Entity {
+	if r.goBody == nil {
+		// message.New errs only on what readRoot checked already.
+		r.goBody, _ = message.New(message.Header{Header: r.header.textprotoHeader()}, bytes.NewReader(r.body))
+	}
+	return r.goBody
+}
+
+// readRoot reads the top-level header of data, whose lines end in LF. A
+// header that ends well within maxHeaderBytes is read by readHeaderFast,
+// or when that declines, through a pooled reader, sparing the 4 KiB
+// buffer that message.ReadWithOptions allocates. The error is the one
+// ReadWithOptions would return: a soft one for an unknown charset or
+// transfer encoding of the body.
+func readRoot(data []byte) (*rootEntity, error) {
 	end := headerEnd(data)
 	if end > maxHeaderBytes/2 {
 		readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
-		root, err = message.ReadWithOptions(bytes.NewReader(data), readOpts)
-		return root, nil, err
+		e, err := message.ReadWithOptions(bytes.NewReader(data), readOpts)
+		if e == nil {
+			return nil, err
+		}
+		return &rootEntity{header: headerFromTextproto(e.Header.Header), goBody: e}, err
 	}
 
 	h, n, ok := readHeaderFast(data[:end])
 	if !ok || n != end {
 		br := getReader(bytes.NewReader(data[:end]))
-		h, err = textproto.ReadHeader(br)
+		th, err := textproto.ReadHeader(br)
 		putReader(br)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
+		h = headerFromTextproto(th)
 	}
-	root, err = message.New(message.Header{Header: h}, bytes.NewReader(data[end:]))
-	return root, data[end:], err
+
+	root := &rootEntity{header: h, body: data[end:]}
+	mediaType, params, _ := h.ContentType()
+	if needsDecoding(h, mediaType, params) {
+		var err error
+		root.goBody, err = message.New(message.Header{Header: h.textprotoHeader()}, bytes.NewReader(root.body))
+		return root, err
+	}
+	return root, nil
+}
+
+// needsDecoding reports whether message.New would decode the body of an
+// entity: by a transfer encoding other than the identity, or by the
+// charset of a text part.
+func needsDecoding(h header, mediaType string, params map[string]string) bool {
+	if strings.HasPrefix(mediaType, "multipart/") {
+		// go-message ignores Content-Transfer-Encoding for multiparts.
+		return false
+	}
+	_, hasCharset := params["charset"]
+	return !isIdentityEncoding(h) || strings.HasPrefix(mediaType, "text/") && hasCharset
 }
 
 // headerEnd returns the offset of the body in data: just after the
@@ -307,7 +349,7 @@ func (p *parser) readPart(mediaType string, body io.Reader) {
 }
 
 // decideKind sets the report's Kind once all parts have been read.
-func (p *parser) decideKind(h message.Header, s *headerSummary) {
+func (p *parser) decideKind(h header, s *headerSummary) {
 	r := p.report
 	switch {
 	case p.complaint:

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/textproto"
 )
 
 // maxDelimiterLine is the length, LF included, past which a line that
@@ -18,7 +17,7 @@ const maxDelimiterLine = 4000
 // fields of its header that isEntityField selects, and its raw body,
 // before any transfer decoding.
 type plannedPart struct {
-	header    textproto.Header
+	header    header
 	body      []byte
 	mediaType string            // as message.Header.ContentType returns it
 	params    map[string]string // the media type's parameters
@@ -85,8 +84,7 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 		if !ok {
 			return false
 		}
-		h := message.Header{Header: part.header}
-		mediaType, params, err := h.ContentType()
+		mediaType, params, err := part.header.ContentType()
 		part.mediaType, part.params = mediaType, params
 		*plan = append(*plan, part)
 		if strings.HasPrefix(mediaType, "multipart/") &&
@@ -177,13 +175,13 @@ func decodedBody(part plannedPart) (io.Reader, error) {
 		return bytes.NewReader(part.body), nil
 	}
 
-	e, err := message.New(message.Header{Header: part.header}, bytes.NewReader(part.body))
+	e, err := message.New(message.Header{Header: part.header.textprotoHeader()}, bytes.NewReader(part.body))
 	return e.Body, err
 }
 
 // isIdentityEncoding reports whether the Content-Transfer-Encoding of h
 // leaves the body as it is: one that message.New does not decode.
-func isIdentityEncoding(h textproto.Header) bool {
+func isIdentityEncoding(h header) bool {
 	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
 	case "7bit", "8bit", "binary", "":
 		return true
