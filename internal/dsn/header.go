@@ -90,13 +90,15 @@ func (h header) ContentType() (mediaType string, params map[string]string, err e
 	return mediaType, params, nil
 }
 
-// textprotoHeader returns h as go-message's header type, for the parts
-// that go-message reads.
-func (h header) textprotoHeader() textproto.Header {
+// entityHeader returns the fields of h by which message.New decodes a
+// body (see isEntityField), in go-message's header type.
+func (h header) entityHeader() textproto.Header {
 	var th textproto.Header
 	// Header.Add puts each field on top, so the fields go in last first.
 	for i := len(h.fields) - 1; i >= 0; i-- {
-		th.Add(h.fields[i].key, unfoldValue(h.fields[i].value))
+		if f := h.fields[i]; isEntityField(f.key) {
+			th.Add(f.key, unfoldValue(f.value))
+		}
 	}
 	return th
 }

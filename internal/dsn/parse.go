@@ -163,9 +163,7 @@ func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 	p.warn(err)
 	h := root.header
 	mediaType, params, _ := h.ContentType()
-	if !fastWalk || !p.walkFast(mediaType, params, root.body) {
-		p.walk(root.entity(), 0)
-	}
+	p.walkRoot(root, mediaType, params, fastWalk)
 	if mediaType == "multipart/report" && len(p.report.Recipients) == 0 && !p.complaint {
 		p.readEmbeddedStatus(data)
 	}
@@ -182,29 +180,42 @@ func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 }
 
 // rootEntity is the top-level entity of a message: its header, and its
-// raw body after the header, or the entity that go-message read.
+// raw body after the header or the entity that go-message read.
 type rootEntity struct {
 	header header
-	body   []byte          // nil when only goEntity has the body
-	goBody *message.Entity // nil until entity is called, unless read by go-message
+	body   []byte          // nil when read by go-message
+	read   *message.Entity // set when read by go-message
 }
 
-// entity returns the root as go-message's Entity, for the walk of a
-// message that walkFast declined.
-func (r *rootEntity) entity() *message.Entity {
-	if r.goBody == nil {
-		// message.New errs only on what readRoot checked already.
-		r.goBody, _ = message.New(message.Header{Header: r.header.textprotoHeader()}, bytes.NewReader(r.body))
+// walkRoot visits the root entity and its parts. A message with a single
+// part is read as walkFast reads a part. fast false makes it walk with
+// go-message alone.
+func (p *parser) walkRoot(root *rootEntity, mediaType string, params map[string]string, fast bool) {
+	if fast && root.read == nil {
+		if !strings.HasPrefix(mediaType, "multipart/") {
+			p.readPlannedPart(plannedPart{header: root.header, body: root.body, mediaType: mediaType, params: params})
+			return
+		}
+		if p.walkFast(mediaType, params, root.body) {
+			return
+		}
 	}
-	return r.goBody
+
+	e := root.read
+	if e == nil {
+		var err error
+		e, err = message.New(message.Header{Header: root.header.entityHeader()}, bytes.NewReader(root.body))
+		p.warn(err)
+	}
+	p.walk(e, 0)
 }
 
 // readRoot reads the top-level header of data, whose lines end in LF. A
 // header that ends well within maxHeaderBytes is read by readHeaderFast,
 // or when that declines, through a pooled reader, sparing the 4 KiB
-// buffer that message.ReadWithOptions allocates. The error is the one
-// ReadWithOptions would return: a soft one for an unknown charset or
-// transfer encoding of the body.
+// buffer that message.ReadWithOptions allocates. A larger one is read by
+// ReadWithOptions, whose error may be a soft one about the body's
+// charset or transfer encoding.
 func readRoot(data []byte) (*rootEntity, error) {
 	end := headerEnd(data)
 	if end > maxHeaderBytes/2 {
@@ -213,7 +224,7 @@ func readRoot(data []byte) (*rootEntity, error) {
 		if e == nil {
 			return nil, err
 		}
-		return &rootEntity{header: headerFromTextproto(e.Header.Header), goBody: e}, err
+		return &rootEntity{header: headerFromTextproto(e.Header.Header), read: e}, err
 	}
 
 	h, n, ok := readHeaderFast(data[:end])
@@ -226,27 +237,7 @@ func readRoot(data []byte) (*rootEntity, error) {
 		}
 		h = headerFromTextproto(th)
 	}
-
-	root := &rootEntity{header: h, body: data[end:]}
-	mediaType, params, _ := h.ContentType()
-	if needsDecoding(h, mediaType, params) {
-		var err error
-		root.goBody, err = message.New(message.Header{Header: h.textprotoHeader()}, bytes.NewReader(root.body))
-		return root, err
-	}
-	return root, nil
-}
-
-// needsDecoding reports whether message.New would decode the body of an
-// entity: by a transfer encoding other than the identity, or by the
-// charset of a text part.
-func needsDecoding(h header, mediaType string, params map[string]string) bool {
-	if strings.HasPrefix(mediaType, "multipart/") {
-		// go-message ignores Content-Transfer-Encoding for multiparts.
-		return false
-	}
-	_, hasCharset := params["charset"]
-	return !isIdentityEncoding(h) || strings.HasPrefix(mediaType, "text/") && hasCharset
+	return &rootEntity{header: h, body: data[end:]}, nil
 }
 
 // headerEnd returns the offset of the body in data: just after the

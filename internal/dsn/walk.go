@@ -43,23 +43,29 @@ func (p *parser) walkFast(mediaType string, params map[string]string, body []byt
 
 	p.parts++
 	for _, part := range plan {
-		if p.wantsText(part.mediaType) {
-			if data, ok := p.decodeTextFast(part); ok {
-				p.parts++
-				p.keepText(part.mediaType, data)
-				continue
-			}
-		}
-
-		partBody, err := decodedBody(part)
-		p.warn(err)
-		p.parts++
-
-		if !strings.HasPrefix(part.mediaType, "multipart/") {
-			p.readPart(part.mediaType, partBody)
-		}
+		p.readPlannedPart(part)
 	}
 	return true
+}
+
+// readPlannedPart visits one part that walkFast found, as walk visits
+// the entity that message.New makes of it.
+func (p *parser) readPlannedPart(part plannedPart) {
+	if p.wantsText(part.mediaType) {
+		if data, ok := p.decodeTextFast(part); ok {
+			p.parts++
+			p.keepText(part.mediaType, data)
+			return
+		}
+	}
+
+	partBody, err := decodedBody(part)
+	p.warn(err)
+	p.parts++
+
+	if !strings.HasPrefix(part.mediaType, "multipart/") {
+		p.readPart(part.mediaType, partBody)
+	}
 }
 
 // planMultipart appends the parts of a multipart body, nested ones
@@ -175,7 +181,7 @@ func decodedBody(part plannedPart) (io.Reader, error) {
 		return bytes.NewReader(part.body), nil
 	}
 
-	e, err := message.New(message.Header{Header: part.header.textprotoHeader()}, bytes.NewReader(part.body))
+	e, err := message.New(message.Header{Header: part.header.entityHeader()}, bytes.NewReader(part.body))
 	return e.Body, err
 }
 
