@@ -599,10 +599,6 @@ func firstParagraph(block []string) []string {
 	return block[start:end]
 }
 
-// multilineReplyRE matches the code prefix of a line of a multi-line SMTP
-// reply, as in "550-5.7.1 ", so that continuation lines can drop it.
-var multilineReplyRE = regexp.MustCompile(`^([2-5][0-5][0-9])[ -](?:#?[245]\.[0-9]{1,3}\.[0-9]{1,3}\s)?`)
-
 // joinReplyLines joins lines into one diagnostic text with single spaces.
 // The code prefixes of the continuation lines of a multi-line reply are
 // dropped, keeping "550 5.7.1 first line next line".
@@ -611,7 +607,8 @@ func joinReplyLines(lines []string) string {
 	prefix := ""
 	for _, line := range lines {
 		line = strings.TrimSpace(line)
-		if m := multilineReplyRE.FindString(line); m != "" {
+		if n := replyPrefixLen(line); n > 0 {
+			m := line[:n]
 			if prefix != "" && m[:3] == prefix {
 				line = line[len(m):]
 			} else if len(line) > 3 && line[3] == '-' {
@@ -630,7 +627,7 @@ func joinReplyLines(lines []string) string {
 			break
 		}
 	}
-	return truncateChars(strings.Join(strings.Fields(b.String()), " "), maxDiagnosticChars)
+	return truncateChars(collapseSpace(b.String()), maxDiagnosticChars)
 }
 
 // truncateChars cuts s to at most n characters.

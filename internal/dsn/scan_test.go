@@ -1,0 +1,38 @@
+package dsn
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// multilineReplyRE is the expression that replyPrefixLen stands for.
+var multilineReplyRE = regexp.MustCompile(`^([2-5][0-5][0-9])[ -](?:#?[245]\.[0-9]{1,3}\.[0-9]{1,3}\s)?`)
+
+var replyPrefixSeeds = []string{
+	"", "550", "550 ", "550-", "550-5.7.1 text", "550 5.7.1 text", "550 #5.1.1 x", "550 5.1.1",
+	"550 5.1.1234 x", "550 5.1234.1 x", "550 5..1 x", "550 3.1.1 x", "650 5.1.1 x", "560 x",
+	"550\t5.1.1 x", "550 5.1.1\tx", "550 5.1.1\fx", "550 5.1.1\vx", "550-#4.2.2\rx", "5505.1.1 x",
+}
+
+func TestReplyPrefixLen_SameAsRegexp(t *testing.T) {
+	pieces := []string{"550", "421", "5", "4", "2", "0", "9", ".", "#", " ", "-", "\t", "\v", "\f", "x", "é"}
+	texts := append(randomTexts(11, 100000, 10, pieces), replyPrefixSeeds...)
+	for _, line := range texts {
+		want := len(multilineReplyRE.FindString(line))
+		if got := replyPrefixLen(line); got != want {
+			t.Errorf("replyPrefixLen(%q) = %d; the expression matches %d bytes", line, got, want)
+		}
+	}
+}
+
+func TestCollapseSpace_SameAsFields(t *testing.T) {
+	pieces := []string{"a", "bc", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "\u0085", "é", "\u2003"}
+	texts := append(randomTexts(12, 100000, 12, pieces), "", " ", "a", "a b", " a", "a ", "a  b")
+	for _, s := range texts {
+		want := strings.Join(strings.Fields(s), " ")
+		if got := collapseSpace(s); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
