@@ -200,14 +200,10 @@ func proseLooksLikeBounce(s *headerSummary, prose []byte) bool {
 	if strings.HasPrefix(subject, "re:") || strings.HasPrefix(subject, "fw") {
 		return false
 	}
-	lower := asciiLower(string(prose[:min(len(prose), 4096)]))
-	for _, phrase := range bounceProsePhrases {
-		if strings.Contains(lower, phrase) {
-			return true
-		}
-	}
-	return false
+	return containsPhraseFold(bounceProsePhraseSet, prose[:min(len(prose), 4096)])
 }
+
+var bounceProsePhraseSet = newPhraseSet(bounceProsePhrases)
 
 // sentByMailSystem reports whether the header names a mail system as the
 // sender: an X-Failed-Recipients field, or a mailer-daemon, postmaster or

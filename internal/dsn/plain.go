@@ -150,15 +150,14 @@ var delayPhrases = []string{
 // than a failure.
 func (b *plainBounce) announcesDelay() bool {
 	for _, line := range b.lines {
-		lower := strings.ToLower(line)
-		for _, p := range delayPhrases {
-			if strings.Contains(lower, p) {
-				return true
-			}
+		if containsPhraseLower(delayPhraseSet, line) {
+			return true
 		}
 	}
 	return false
 }
+
+var delayPhraseSet = newPhraseSet(delayPhrases)
 
 // positions returns the index of the first line that names each address,
 // or -1.

@@ -89,3 +89,67 @@ func needsCollapse(s string) bool {
 func isASCIISpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
+
+// phraseSet finds any of a list of lower-case phrases in a text, ignoring
+// case, in one pass over the text instead of one per phrase, and without
+// a lower-cased copy of ASCII text.
+type phraseSet struct {
+	phrases []string
+	byFirst [256][]int32 // indexes of the phrases that start with a byte, in either case
+}
+
+// newPhraseSet returns the set of phrases. A phrase with an ASCII capital
+// is left out, because no lower-cased text contains it.
+func newPhraseSet(phrases []string) *phraseSet {
+	s := &phraseSet{}
+	for _, p := range phrases {
+		if p == "" || strings.ContainsFunc(p, func(r rune) bool { return 'A' <= r && r <= 'Z' }) {
+			continue
+		}
+		id := int32(len(s.phrases))
+		s.phrases = append(s.phrases, p)
+		s.byFirst[p[0]] = append(s.byFirst[p[0]], id)
+		if 'a' <= p[0] && p[0] <= 'z' {
+			upper := p[0] - 'a' + 'A'
+			s.byFirst[upper] = append(s.byFirst[upper], id)
+		}
+	}
+	return s
+}
+
+// containsPhraseFold reports whether asciiLower(text) contains one of
+// the phrases of s.
+func containsPhraseFold[T string | []byte](s *phraseSet, text T) bool {
+	for i := 0; i < len(text); i++ {
+		for _, id := range s.byFirst[text[i]] {
+			if hasPrefixASCIIFold(text[i:], s.phrases[id]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsPhraseLower reports whether strings.ToLower(text) contains one
+// of the phrases of s. Only text with non-ASCII characters is lower-cased
+// first, because for ASCII text the two agree.
+func containsPhraseLower[T string | []byte](s *phraseSet, text T) bool {
+	if !isASCII(text) {
+		return containsPhraseFold(s, strings.ToLower(string(text)))
+	}
+	return containsPhraseFold(s, text)
+}
+
+// hasPrefixASCIIFold reports whether asciiLower(s) starts with prefix,
+// which is lower-case.
+func hasPrefixASCIIFold[T string | []byte](s T, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if lowerASCII(s[i]) != prefix[i] {
+			return false
+		}
+	}
+	return true
+}

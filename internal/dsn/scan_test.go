@@ -36,3 +36,29 @@ func TestCollapseSpace_SameAsFields(t *testing.T) {
 		}
 	}
 }
+
+// containsAny reports whether text contains one of phrases.
+func containsAny(text string, phrases []string) bool {
+	for _, p := range phrases {
+		if strings.Contains(text, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestPhraseSet_SameAsContains(t *testing.T) {
+	phrases := []string{"has been delayed", "é", "échec", "not a member", "Capital", "a", "エラー", "k"}
+	set := newPhraseSet(phrases)
+	pieces := []string{"has", "HAS", " been ", "Delayed", "\u00c9CHEC", "échec", "not a MEMBER", "capital", "Capital",
+		"\u212a", "k", "エラー", "\xff", "x", " "}
+	texts := append(randomTexts(13, 50000, 8, pieces), lowerCases...)
+	for _, text := range texts {
+		if got, want := containsPhraseLower(set, text), containsAny(strings.ToLower(text), phrases); got != want {
+			t.Errorf("containsPhraseLower(%q) = %v, want %v", text, got, want)
+		}
+		if got, want := containsPhraseFold(set, []byte(text)), containsAny(asciiLower(text), phrases); got != want {
+			t.Errorf("containsPhraseFold(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

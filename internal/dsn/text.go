@@ -113,15 +113,7 @@ var originalMarkers = []string{
 	"content-type: message/rfc822",
 }
 
-// originalMarkerBytes is originalMarkers as byte slices, so that a line
-// is matched without converting it to a string.
-var originalMarkerBytes = func() [][]byte {
-	b := make([][]byte, len(originalMarkers))
-	for i, m := range originalMarkers {
-		b[i] = []byte(m)
-	}
-	return b
-}()
+var originalMarkerSet = newPhraseSet(originalMarkers)
 
 // splitOriginal returns the prose of a bounce and the quoted original
 // after it, split at the first line that starts the original.
@@ -146,14 +138,7 @@ func isOriginalMarker(line []byte) bool {
 		return false
 	}
 
-	var buf [128]byte // holds a line of up to 120 bytes without allocating
-	lower := appendLower(buf[:0], trimmed)
-	for _, m := range originalMarkerBytes {
-		if bytes.Contains(lower, m) {
-			return true
-		}
-	}
-	return false
+	return containsPhraseLower(originalMarkerSet, trimmed)
 }
 
 // quotedOriginalHeader returns the header section of a quoted original:
