@@ -24,21 +24,36 @@ type format interface {
 // headerSummary holds the lower-cased header values that decide which
 // formats are tried first.
 type headerSummary struct {
-	from, subject, mailer, received string
-	failedRecipients                string
+	from, subject, mailer string
+	failedRecipients      string
+
+	header       header
+	received     string // see receivedText
+	haveReceived bool
 }
 
 func summarizeHeader(h header) *headerSummary {
-	s := &headerSummary{
+	return &headerSummary{
 		from:             strings.ToLower(h.Get("From")),
 		subject:          strings.ToLower(decodedHeaderText(h, "Subject")),
 		mailer:           strings.ToLower(h.Get("X-Mailer")),
 		failedRecipients: h.Get("X-Failed-Recipients"),
+		header:           h,
+	}
+}
+
+// receivedText returns the values of the Received fields, lower-cased,
+// each followed by an LF. It is built on first use, because most
+// messages are decided without it and it is the largest part of a
+// header.
+func (s *headerSummary) receivedText() string {
+	if s.haveReceived {
+		return s.received
 	}
 
 	// One builder, sized up front: appending to a string per field was
 	// quadratic in the number of Received fields.
-	received := h.Values("Received")
+	received := s.header.Values("Received")
 	n := 0
 	for _, v := range received {
 		n += len(v) + 1
@@ -49,8 +64,8 @@ func summarizeHeader(h header) *headerSummary {
 		writeLower(&b, v)
 		b.WriteByte('\n')
 	}
-	s.received = b.String()
-	return s
+	s.received, s.haveReceived = b.String(), true
+	return s.received
 }
 
 // bounceMessage is the input of a format: the header and the text that
