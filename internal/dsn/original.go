@@ -174,7 +174,11 @@ func joinAddresses(h header, key string) string {
 // parse, such as one with an unquoted "@" in a display name, gives the
 // addresses between angle brackets, or else its decoded text.
 func addressList(h header, key string) []string {
-	if addrs, err := parseAddressList(h.Get(key)); err == nil {
+	value := h.Get(key)
+	if addr, ok := plainMailbox(value); ok {
+		return []string{addr}
+	}
+	if addrs, err := parseAddressList(value); err == nil {
 		list := make([]string, len(addrs))
 		for i, a := range addrs {
 			list[i] = a.Address
@@ -182,7 +186,7 @@ func addressList(h header, key string) []string {
 		return list
 	}
 
-	text, _ := decodeHeaderText(h.Get(key))
+	text, _ := decodeHeaderText(value)
 	if list := bracketedAddresses(text); len(list) > 0 {
 		return list
 	}
