@@ -115,7 +115,7 @@ func headerFromTextproto(th textproto.Header) header {
 // equalFoldASCII reports whether a and b are equal when ASCII letters
 // are lower-cased. Header field names are ASCII; unlike strings.EqualFold
 // it does not match the Kelvin sign to "k", as go-message would not.
-func equalFoldASCII(a, b string) bool {
+func equalFoldASCII[T string | []byte](a T, b string) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -151,46 +151,80 @@ func readHeaderFast(data []byte) (h header, n int, ok bool) {
 // readHeaderFields is readHeaderFast keeping only the fields whose name
 // keep accepts, or every field when keep is nil. It still declines the
 // same sections as readHeaderFast.
-func readHeaderFields(data []byte, keep func(name string) bool) (h header, n int, ok bool) {
+func readHeaderFields(data []byte, keep func(name []byte) bool) (h header, n int, ok bool) {
 	if len(data) > 0 && (data[0] == ' ' || data[0] == '\t') {
 		return h, 0, false
 	}
-	end := headerEnd(data)
-	section := string(data[:end])
 
-	var fields []headerField
-	if keep == nil {
-		// At most one field a line.
-		fields = make([]headerField, 0, bytes.Count(data[:end], []byte{'\n'})+1)
+	var buf [64]fieldSpan // on the stack for most headers
+	spans, n, ok := scanFields(data, keep, buf[:0])
+	if !ok || len(spans) == 0 {
+		return h, n, ok
 	}
+
+	// One copy of the section, which every name and value is sliced from.
+	section := string(data[:n])
+	h.fields = make([]headerField, len(spans))
+	for i, s := range spans {
+		h.fields[i] = headerField{section[s.key[0]:s.key[1]], trimValue(section[s.value[0]:s.value[1]])}
+	}
+	return h, n, true
+}
+
+// fieldSpan is where the name and the value of a field lie in a header
+// section: the value runs from after the colon to the end of its last
+// continuation line, without the LF.
+type fieldSpan struct {
+	key, value [2]int
+}
+
+// scanFields appends to spans the fields of the header section at the
+// start of data that keep accepts, and returns them with the length of
+// the section, the blank line included. ok is false for a section that
+// readHeaderFast declines.
+func scanFields(data []byte, keep func(name []byte) bool, spans []fieldSpan) (_ []fieldSpan, n int, ok bool) {
 	pos := 0
-	for pos < len(section) {
-		line, next := lineAtString(section, pos)
+	for pos < len(data) {
+		line, next := lineAt(data, pos)
 		if len(line) == 0 {
-			pos = next
-			break
+			return spans, next, true
 		}
 
-		colon := strings.IndexByte(line, ':')
-		if colon < 0 || len(fields) >= maxFastFields {
-			return h, 0, false
+		colon := bytes.IndexByte(line, ':')
+		if colon < 0 || len(spans) >= maxFastFields {
+			return nil, 0, false
 		}
-		key := trimBlanksString(line[:colon])
-		if !isFieldName(key) {
-			return h, 0, false
+		keyStart, keyEnd := trimBlanksAt(line, 0, colon)
+		if !isFieldName(line[keyStart:keyEnd]) {
+			return nil, 0, false
 		}
 
-		end := skipFolded(section, next)
-		if len(key) > 0 && (keep == nil || keep(key)) {
-			value := line[colon+1:]
-			if end > next {
-				value = strings.TrimSuffix(section[pos+colon+1:end], "\n")
+		end := skipFolded(data, next)
+		if keyEnd > keyStart && (keep == nil || keep(line[keyStart:keyEnd])) {
+			valueEnd := end
+			if valueEnd > 0 && data[valueEnd-1] == '\n' {
+				valueEnd--
 			}
-			fields = append(fields, headerField{key, trimValue(value)})
+			spans = append(spans, fieldSpan{
+				key:   [2]int{pos + keyStart, pos + keyEnd},
+				value: [2]int{pos + colon + 1, max(valueEnd, pos+colon+1)},
+			})
 		}
 		pos = end
 	}
-	return header{fields: fields}, pos, true
+	return spans, pos, true
+}
+
+// trimBlanksAt returns the bounds of line[start:end] without its leading
+// and trailing spaces and tabs.
+func trimBlanksAt(line []byte, start, end int) (int, int) {
+	for start < end && (line[start] == ' ' || line[start] == '\t') {
+		start++
+	}
+	for end > start && (line[end-1] == ' ' || line[end-1] == '\t') {
+		end--
+	}
+	return start, end
 }
 
 // lineAt returns the line at data[pos:] without its LF, and the offset
@@ -201,15 +235,6 @@ func lineAt(data []byte, pos int) (line []byte, next int) {
 		return data[pos:], len(data)
 	}
 	return data[pos : pos+i], pos + i + 1
-}
-
-// lineAtString is lineAt for a string.
-func lineAtString(s string, pos int) (line string, next int) {
-	i := strings.IndexByte(s[pos:], '\n')
-	if i < 0 {
-		return s[pos:], len(s)
-	}
-	return s[pos : pos+i], pos + i + 1
 }
 
 // trimValue returns the value of a field as headerField keeps it.
@@ -242,10 +267,10 @@ func unfoldValue(value string) string {
 }
 
 // skipFolded returns the offset after the continuation lines, those that
-// start with a blank, at section[pos:].
-func skipFolded(section string, pos int) int {
-	for pos < len(section) && (section[pos] == ' ' || section[pos] == '\t') {
-		_, pos = lineAtString(section, pos)
+// start with a blank, at data[pos:].
+func skipFolded(data []byte, pos int) int {
+	for pos < len(data) && (data[pos] == ' ' || data[pos] == '\t') {
+		_, pos = lineAt(data, pos)
 	}
 	return pos
 }
@@ -259,9 +284,9 @@ func trimBlanksString(s string) string {
 // characters other than the colon that a field name may have (RFC 5322
 // section 2.2). The empty name passes, because ReadHeader skips such a
 // field rather than failing.
-func isFieldName(name string) bool {
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < 33 || c > 126 || c == ':' {
+func isFieldName(name []byte) bool {
+	for _, c := range name {
+		if c < 33 || c > 126 || c == ':' {
 			return false
 		}
 	}

@@ -89,7 +89,7 @@ func TestReadHeaderFields_KeepsEntityFields(t *testing.T) {
 	data := []byte("X-Mailer: m\ncontent-type: text/plain;\n charset=utf-8\nReceived: a\n b\n" +
 		"Content-Transfer-Encoding: base64\n\nbody\n")
 
-	h, n, ok := readHeaderFields(data, isEntityField)
+	h, n, ok := readHeaderFields(data, isEntityField[[]byte])
 	if !ok {
 		t.Fatal("readHeaderFields declined a plain header")
 	}
@@ -106,7 +106,7 @@ func TestReadHeaderFields_KeepsEntityFields(t *testing.T) {
 }
 
 func TestReadHeaderFields_DeclinesBadSkippedField(t *testing.T) {
-	if _, _, ok := readHeaderFields([]byte("Bad Name: x\n\n"), isEntityField); ok {
+	if _, _, ok := readHeaderFields([]byte("Bad Name: x\n\n"), isEntityField[[]byte]); ok {
 		t.Error("readHeaderFields accepted an invalid field name it skips")
 	}
 }

@@ -217,6 +217,10 @@ func (p *parser) walkRoot(root *rootEntity, mediaType string, params map[string]
 // ReadWithOptions, whose error may be a soft one about the body's
 // charset or transfer encoding.
 func readRoot(data []byte) (*rootEntity, error) {
+	if h, n, ok := readHeaderFast(data); ok && n <= maxHeaderBytes/2 {
+		return &rootEntity{header: h, body: data[n:]}, nil
+	}
+
 	end := headerEnd(data)
 	if end > maxHeaderBytes/2 {
 		readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
@@ -227,17 +231,13 @@ func readRoot(data []byte) (*rootEntity, error) {
 		return &rootEntity{header: headerFromTextproto(e.Header.Header), read: e}, err
 	}
 
-	h, n, ok := readHeaderFast(data[:end])
-	if !ok || n != end {
-		br := getReader(bytes.NewReader(data[:end]))
-		th, err := textproto.ReadHeader(br)
-		putReader(br)
-		if err != nil {
-			return nil, err
-		}
-		h = headerFromTextproto(th)
+	br := getReader(bytes.NewReader(data[:end]))
+	th, err := textproto.ReadHeader(br)
+	putReader(br)
+	if err != nil {
+		return nil, err
 	}
-	return &rootEntity{header: h, body: data[end:]}, nil
+	return &rootEntity{header: headerFromTextproto(th), body: data[end:]}, nil
 }
 
 // headerEnd returns the offset of the body in data: just after the

@@ -147,7 +147,7 @@ func skipPreamble(body, dash []byte) (int, bool) {
 // it with the offset of its end: the LF before the next delimiter, or
 // the delimiter itself when the body is empty.
 func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool) {
-	h, n, ok := readHeaderFields(body[pos:], isEntityField)
+	h, n, ok := readHeaderFields(body[pos:], isEntityField[[]byte])
 	if !ok {
 		return plannedPart{}, 0, false
 	}
@@ -198,8 +198,8 @@ func isIdentityEncoding(h header) bool {
 // isEntityField reports whether name is one of the fields that a planned
 // part's header is read for: message.New decodes the body by them, and
 // walkFast dispatches on the media type. The other fields are never read.
-func isEntityField(name string) bool {
-	return strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Content-Transfer-Encoding")
+func isEntityField[T string | []byte](name T) bool {
+	return equalFoldASCII(name, "Content-Type") || equalFoldASCII(name, "Content-Transfer-Encoding")
 }
 
 // endsDelimiter reports whether a delimiter that ends at body[i] counts
