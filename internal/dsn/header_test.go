@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/emersion/go-message/textproto"
@@ -108,5 +109,21 @@ func TestReadHeaderFields_KeepsEntityFields(t *testing.T) {
 func TestReadHeaderFields_DeclinesBadSkippedField(t *testing.T) {
 	if _, _, ok := readHeaderFields([]byte("Bad Name: x\n\n"), isEntityField[[]byte]); ok {
 		t.Error("readHeaderFields accepted an invalid field name it skips")
+	}
+}
+
+func TestRawHeaderSection_SameAsReader(t *testing.T) {
+	long := strings.Repeat("x", headerLineBuffer-1)
+	pieces := []string{"\n", "\n", " ", "\t", "Subject: s", "To: a@b", "x", long, "\n\n"}
+	texts := append(randomTexts(16, 20000, 8, pieces), "", "\n", "\n\nA: b\n\nbody", long+"\n\n", long+"xx\n\n")
+	for _, text := range texts {
+		got, ok := rawHeaderSection(newRawBody([]byte(text)))
+		if !ok {
+			continue
+		}
+		want, err := readHeaderSection(nil, bytes.NewReader([]byte(text)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("rawHeaderSection(%q) = %q; readHeaderSection gives %q, %v", text, got, want, err)
+		}
 	}
 }

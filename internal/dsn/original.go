@@ -18,12 +18,16 @@ func (p *parser) readOriginal(body io.Reader) {
 		return
 	}
 
-	bp := bufferPool.Get().(*[]byte)
-	defer bufferPool.Put(bp)
-	section, err := readHeaderSection((*bp)[:0], body)
-	*bp = section
-	if err != nil {
-		p.warnf("read returned message header: %v", err)
+	section, ok := rawHeaderSection(body)
+	if !ok {
+		bp := bufferPool.Get().(*[]byte)
+		defer bufferPool.Put(bp)
+		var err error
+		section, err = readHeaderSection((*bp)[:0], body)
+		*bp = section
+		if err != nil {
+			p.warnf("read returned message header: %v", err)
+		}
 	}
 
 	h, found := selectFields(section, p.opts.ExtraHeaders)
@@ -117,6 +121,34 @@ func readHeaderSection(section []byte, body io.Reader) ([]byte, error) {
 			seenField = true
 		}
 	}
+}
+
+// rawHeaderSection returns what readHeaderSection returns for a rawBody,
+// as a slice of its bytes. ok is false for other bodies, and for a line
+// longer than the buffer of readHeaderSection, which reads such a line in
+// pieces.
+func rawHeaderSection(body io.Reader) (section []byte, ok bool) {
+	raw, isRaw := body.(*rawBody)
+	if !isRaw {
+		return nil, false
+	}
+
+	data := raw.data[:min(len(raw.data), maxHeaderBytes)]
+	seenField := false
+	for pos := 0; pos < len(data); {
+		_, next := lineAt(data, pos)
+		if next-pos > headerLineBuffer {
+			return nil, false
+		}
+
+		blank := len(bytes.TrimSpace(data[pos:next])) == 0
+		if blank && seenField {
+			return data[:next], true
+		}
+		seenField = seenField || !blank
+		pos = next
+	}
+	return data, true
 }
 
 // parseOriginal picks the fields of the original message that tie a

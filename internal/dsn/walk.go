@@ -178,7 +178,7 @@ func decodedBody(part plannedPart) (io.Reader, error) {
 	_, hasCharset := part.params["charset"]
 	isText := strings.HasPrefix(part.mediaType, "text/")
 	if isIdentityEncoding(part.header) && !(isText && hasCharset) {
-		return bytes.NewReader(part.body), nil
+		return newRawBody(part.body), nil
 	}
 
 	e, err := message.New(message.Header{Header: part.header.entityHeader()}, bytes.NewReader(part.body))
