@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/emersion/go-message/mail"
@@ -48,9 +47,11 @@ var originalFields = []string{"Message-Id", "From", "To", "Subject", "Date", hot
 // field at all. Skipping the rest, such as Received and DKIM-Signature,
 // saves most of the cost of reading a returned header.
 func selectFields(section []byte, extra []string) (header, bool) {
-	var h header
-	var name string
-	var value []byte
+	// The names and values go into one buffer, copied into one string at
+	// the end, which the fields are sliced from.
+	var textStack [1024]byte
+	var spanStack [8]fieldSpan
+	text, spans := textStack[:0], spanStack[:0]
 	found, keep := false, false
 	for line := range bytes.Lines(section) {
 		line = bytes.TrimRight(line, "\r\n")
@@ -59,28 +60,33 @@ func selectFields(section []byte, extra []string) (header, bool) {
 			continue
 		case line[0] == ' ' || line[0] == '\t':
 			if keep {
-				value = append(value, line...)
+				text = append(text, line...)
+				spans[len(spans)-1].value[1] = len(text)
 			}
 			continue
 		}
 
-		if keep {
-			h.fields = append(h.fields, headerField{name, string(value)})
-		}
 		n, v, ok := bytes.Cut(line, []byte{':'})
 		found = found || ok
 		keep = ok && isSelected(bytes.TrimSpace(n), extra)
 		if keep {
-			name, value = string(bytes.TrimSpace(n)), append(value[:0], bytes.TrimLeft(v, " \t")...)
+			var s fieldSpan
+			s.key[0] = len(text)
+			text = append(text, bytes.TrimSpace(n)...)
+			s.key[1], s.value[0] = len(text), len(text)
+			text = append(text, bytes.TrimLeft(v, " \t")...)
+			s.value[1] = len(text)
+			spans = append(spans, s)
 		}
-	}
-	if keep {
-		h.fields = append(h.fields, headerField{name, string(value)})
 	}
 
 	// NOTE: of a field given more than once, Get returns the last, the
 	// one nearest the body.
-	slices.Reverse(h.fields)
+	all := string(text)
+	h := header{fields: make([]headerField, len(spans))}
+	for i, s := range spans {
+		h.fields[len(spans)-1-i] = headerField{all[s.key[0]:s.key[1]], all[s.value[0]:s.value[1]]}
+	}
 	return h, found
 }
 
