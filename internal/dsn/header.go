@@ -2,10 +2,8 @@ package dsn
 
 import (
 	"bytes"
-	"mime"
 	"strings"
 
-	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/textproto"
 )
 
@@ -66,28 +64,6 @@ func (h header) field(key string) *headerField {
 		}
 	}
 	return nil
-}
-
-// ContentType returns what message.Header.ContentType of go-message v0.18
-// returns for h: the media type, lower-cased, and its parameters, or
-// "text/plain" when h has no Content-Type.
-func (h header) ContentType() (mediaType string, params map[string]string, err error) {
-	v := h.Get("Content-Type")
-	if v == "" {
-		return "text/plain", nil, nil
-	}
-	if strings.Contains(v, "=?") {
-		// go-message decodes encoded words in parameter values.
-		var mh message.Header
-		mh.Set("Content-Type", v)
-		return mh.ContentType()
-	}
-
-	mediaType, params, err = mime.ParseMediaType(v)
-	if err != nil {
-		return v, nil, err
-	}
-	return mediaType, params, nil
 }
 
 // entityHeader returns the fields of h by which message.New decodes a

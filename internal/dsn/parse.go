@@ -162,7 +162,7 @@ func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 	defer p.release()
 	p.warn(err)
 	h := root.header
-	mediaType, params, _ := h.ContentType()
+	mediaType, params, _ := h.contentType()
 	p.walkRoot(root, mediaType, params, fastWalk)
 	if mediaType == "multipart/report" && len(p.report.Recipients) == 0 && !p.complaint {
 		p.readEmbeddedStatus(data)
@@ -190,7 +190,7 @@ type rootEntity struct {
 // walkRoot visits the root entity and its parts. A message with a single
 // part is read as walkFast reads a part. fast false makes it walk with
 // go-message alone.
-func (p *parser) walkRoot(root *rootEntity, mediaType string, params map[string]string, fast bool) {
+func (p *parser) walkRoot(root *rootEntity, mediaType string, params mediaParams, fast bool) {
 	if fast && root.read == nil {
 		if !strings.HasPrefix(mediaType, "multipart/") {
 			p.readPlannedPart(plannedPart{header: root.header, body: root.body, mediaType: mediaType, params: params})

@@ -24,7 +24,7 @@ var (
 // for one whose decoding would warn, so that go-message decodes it and
 // words the warning.
 func (p *parser) decodeTextFast(part plannedPart) (data []byte, ok bool) {
-	charset, hasCharset := part.params["charset"]
+	charset, hasCharset := part.params.charset, part.params.hasCharset
 	charset = strings.ToLower(charset)
 	if hasCharset && charset != "utf-8" && charset != "us-ascii" {
 		return nil, false

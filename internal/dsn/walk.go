@@ -19,8 +19,8 @@ const maxDelimiterLine = 4000
 type plannedPart struct {
 	header    header
 	body      []byte
-	mediaType string            // as message.Header.ContentType returns it
-	params    map[string]string // the media type's parameters
+	mediaType string // as message.Header.ContentType returns it
+	params    mediaParams
 }
 
 // walkFast visits the parts of a well-formed multipart message as walk
@@ -31,13 +31,13 @@ type plannedPart struct {
 // boundary, a part header that readHeaderFast declines, a missing close
 // delimiter, and the depth or part limits. The caller then walks the
 // message with go-message, which words its warnings as before.
-func (p *parser) walkFast(mediaType string, params map[string]string, body []byte) bool {
+func (p *parser) walkFast(mediaType string, params mediaParams, body []byte) bool {
 	if !strings.HasPrefix(mediaType, "multipart/") {
 		return false
 	}
 
 	var plan []plannedPart
-	if !planMultipart(body, params["boundary"], 0, &plan) || len(plan)+1 >= MaxParts {
+	if !planMultipart(body, params.boundary, 0, &plan) || len(plan)+1 >= MaxParts {
 		return false
 	}
 
@@ -90,11 +90,11 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 		if !ok {
 			return false
 		}
-		mediaType, params, err := part.header.ContentType()
+		mediaType, params, err := part.header.contentType()
 		part.mediaType, part.params = mediaType, params
 		*plan = append(*plan, part)
 		if strings.HasPrefix(mediaType, "multipart/") &&
-			(err != nil || !planMultipart(part.body, params["boundary"], depth+1, plan)) {
+			(err != nil || !planMultipart(part.body, params.boundary, depth+1, plan)) {
 			return false
 		}
 
@@ -175,7 +175,7 @@ func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool)
 // delivery-status and returned-message parts, is read as it is, sparing
 // a second parse of the Content-Type.
 func decodedBody(part plannedPart) (io.Reader, error) {
-	_, hasCharset := part.params["charset"]
+	hasCharset := part.params.hasCharset
 	isText := strings.HasPrefix(part.mediaType, "text/")
 	if isIdentityEncoding(part.header) && !(isText && hasCharset) {
 		return newRawBody(part.body), nil
