@@ -21,6 +21,10 @@ type plannedPart struct {
 	body      []byte
 	mediaType string // as message.Header.ContentType returns it
 	params    mediaParams
+
+	// truncated is set on the last part of a multipart that ends
+	// without a close delimiter (see truncatedPart).
+	truncated bool
 }
 
 // walkFast visits the parts of a well-formed multipart message as walk
@@ -43,9 +47,38 @@ func (p *parser) walkFast(mediaType string, params mediaParams, body []byte) boo
 
 	p.parts++
 	for _, part := range plan {
+		if part.truncated {
+			p.readTruncatedPart(part)
+			break
+		}
 		p.readPlannedPart(part)
 	}
 	return true
+}
+
+// readTruncatedPart visits the last part of a multipart cut off before
+// its close delimiter, as walk does. go-message reads the part's body to
+// the end of the input and fails with io.ErrUnexpectedEOF, and its next
+// call for a part fails with "multipart: NextPart: EOF".
+func (p *parser) readTruncatedPart(part plannedPart) {
+	p.parts++
+	p.readPart(part.mediaType, &truncatedBody{bytes.NewReader(part.body)})
+	p.warnf("read MIME part %d: multipart: NextPart: EOF", p.parts)
+	p.brokenMIME = true
+}
+
+// truncatedBody reads a body and then fails with io.ErrUnexpectedEOF, as
+// the body of a part cut off before its delimiter does.
+type truncatedBody struct {
+	r *bytes.Reader
+}
+
+func (b *truncatedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
 }
 
 // readPlannedPart visits one part that walkFast found, as walk visits
@@ -86,7 +119,13 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 			return false
 		}
 		var part plannedPart
+		start := pos
 		part, pos, ok = nextPlannedPart(body, pos, dash)
+		if !ok && depth == 0 {
+			part, ok = truncatedPart(body, start, dash)
+			*plan = append(*plan, part)
+			return ok
+		}
 		if !ok {
 			return false
 		}
@@ -167,6 +206,53 @@ func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool)
 			return plannedPart{header: h, body: body[start:end]}, end, true
 		}
 		from = end + len(nlDash)
+	}
+}
+
+// truncatedPart returns the part whose header starts at pos when it is
+// the last of a top-level multipart cut off before its close delimiter:
+// a complete header and then a body with no delimiter line. Its body is
+// what go-message's part reader returns before io.ErrUnexpectedEOF: all
+// of it but a last line that could still start a delimiter, such as a
+// lone LF. ok is false when that is not the case, or when the body would
+// need decoding, a multipart or a start with a hyphen, whose reading
+// fails in ways that only go-message words.
+func truncatedPart(body []byte, pos int, dash []byte) (part plannedPart, ok bool) {
+	h, n, ok := readHeaderFields(body[pos:], isEntityField[[]byte])
+	section := body[pos : pos+n]
+	if !ok || !bytes.HasSuffix(section, []byte("\n\n")) && !bytes.Equal(section, []byte("\n")) {
+		return part, false
+	}
+	rest := body[pos+n:]
+	if len(rest) > 0 && rest[0] == '-' || hasDelimiter(rest, dash) {
+		return part, false
+	}
+
+	nlDash := append([]byte{'\n'}, dash...)
+	if i := bytes.LastIndexByte(rest, '\n'); i >= 0 && bytes.HasPrefix(nlDash, rest[i:]) {
+		rest = rest[:i]
+	}
+	part = plannedPart{header: h, body: rest, truncated: true}
+	mediaType, params, err := h.contentType()
+	part.mediaType, part.params = mediaType, params
+	needsDecoding := !isIdentityEncoding(h) || strings.HasPrefix(mediaType, "text/") && params.hasCharset
+	return part, err == nil && !needsDecoding && !strings.HasPrefix(mediaType, "multipart/")
+}
+
+// hasDelimiter reports whether body holds an LF followed by a delimiter
+// of dash, one that go-message ends a part body at.
+func hasDelimiter(body, dash []byte) bool {
+	nlDash := append([]byte{'\n'}, dash...)
+	for from := 0; ; {
+		i := bytes.Index(body[from:], nlDash)
+		if i < 0 {
+			return false
+		}
+		end := from + i + len(nlDash)
+		if endsDelimiter(body, end) {
+			return true
+		}
+		from = end
 	}
 }
 
