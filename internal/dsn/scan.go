@@ -96,6 +96,12 @@ func isASCIISpace(c byte) bool {
 type phraseSet struct {
 	phrases []string
 	byFirst [256][]int32 // indexes of the phrases that start with a byte, in either case
+
+	// next holds, for each first byte, a bit for each byte that follows
+	// it in a phrase, numbered by its low six bits, in either case: a
+	// cheap test that rules out most positions. A phrase of one byte
+	// sets them all.
+	next [256]uint64
 }
 
 // newPhraseSet returns the set of phrases. A phrase with an ASCII capital
@@ -108,19 +114,35 @@ func newPhraseSet(phrases []string) *phraseSet {
 		}
 		id := int32(len(s.phrases))
 		s.phrases = append(s.phrases, p)
-		s.byFirst[p[0]] = append(s.byFirst[p[0]], id)
-		if 'a' <= p[0] && p[0] <= 'z' {
-			upper := p[0] - 'a' + 'A'
-			s.byFirst[upper] = append(s.byFirst[upper], id)
+		next := ^uint64(0)
+		if len(p) > 1 {
+			next = 1<<(p[1]&63) | 1<<(upperASCII(p[1])&63)
+		}
+		for _, first := range []byte{p[0], upperASCII(p[0])} {
+			if len(s.byFirst[first]) == 0 || s.byFirst[first][len(s.byFirst[first])-1] != id {
+				s.byFirst[first] = append(s.byFirst[first], id)
+			}
+			s.next[first] |= next
 		}
 	}
 	return s
+}
+
+func upperASCII(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
 }
 
 // containsPhraseFold reports whether asciiLower(text) contains one of
 // the phrases of s.
 func containsPhraseFold[T string | []byte](s *phraseSet, text T) bool {
 	for i := 0; i < len(text); i++ {
+		next := s.next[text[i]]
+		if next == 0 || i+1 < len(text) && next&(1<<(text[i+1]&63)) == 0 {
+			continue
+		}
 		for _, id := range s.byFirst[text[i]] {
 			if hasPrefixASCIIFold(text[i:], s.phrases[id]) {
 				return true
