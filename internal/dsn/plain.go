@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -691,16 +692,17 @@ var smtpCommands = []struct{ prefix, name string }{
 // It scans by hand, not with a regular expression, because it runs on
 // every diagnostic.
 func findFailedCommand(text string) string {
-	lower := asciiLower(text)
+	var buf [1024]byte // holds most texts without allocating
+	lower := appendASCIILower(buf[:0], text)
 	best, bestAt := "", len(lower)
 	for _, trigger := range commandTriggers {
 		for from := 0; from < bestAt; {
-			i := strings.Index(lower[from:bestAt], trigger)
+			i := bytes.Index(lower[from:bestAt], []byte(trigger))
 			if i < 0 {
 				break
 			}
 			at := from + i
-			if name := commandAt(lower[at+len(trigger):]); name != "" {
+			if name := commandAt(text[at+len(trigger):]); name != "" {
 				best, bestAt = name, at
 				break
 			}
@@ -724,34 +726,36 @@ var qmailPhrases = []struct{ phrase, name string }{
 	{"but sender was rejected", "MAIL"},
 }
 
-func qmailCommand(lower string) string {
+func qmailCommand(lower []byte) string {
 	for _, p := range qmailPhrases {
-		if strings.Contains(lower, p.phrase) {
+		if bytes.Contains(lower, []byte(p.phrase)) {
 			return p.name
 		}
 	}
 	return ""
 }
 
-// commandAt returns the command that s starts with, after filler words.
+// commandAt returns the command that s starts with, after filler words,
+// ignoring the case of ASCII letters.
 func commandAt(s string) string {
 	for changed := true; changed; {
 		changed = false
 		for _, f := range commandFillers {
-			if strings.HasPrefix(s, f) {
+			if hasPrefixASCIIFold(s, f) {
 				s, changed = s[len(f):], true
 			}
 		}
 	}
-	if rest, found := strings.CutPrefix(s, "end of "); found {
-		if strings.HasPrefix(rest, "data") || strings.HasPrefix(rest, "message") {
+	if hasPrefixASCIIFold(s, "end of ") {
+		rest := s[len("end of "):]
+		if hasPrefixASCIIFold(rest, "data") || hasPrefixASCIIFold(rest, "message") {
 			return "DATA"
 		}
 		return ""
 	}
 
 	for _, c := range smtpCommands {
-		if strings.HasPrefix(s, c.prefix) && (len(s) == len(c.prefix) || !isAlnum(rune(s[len(c.prefix)]))) {
+		if hasPrefixASCIIFold(s, c.prefix) && (len(s) == len(c.prefix) || !isAlnum(rune(s[len(c.prefix)]))) {
 			return c.name
 		}
 	}

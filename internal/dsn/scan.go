@@ -175,3 +175,11 @@ func hasPrefixASCIIFold[T string | []byte](s T, prefix string) bool {
 	}
 	return true
 }
+
+// appendASCIILower appends asciiLower(s) to dst.
+func appendASCIILower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		dst = append(dst, lowerASCII(s[i]))
+	}
+	return dst
+}

@@ -62,3 +62,43 @@ func TestPhraseSet_SameAsContains(t *testing.T) {
 		}
 	}
 }
+
+// findFailedCommandLowered is findFailedCommand as it was written
+// before it stopped copying the text: on asciiLower(text) throughout.
+func findFailedCommandLowered(text string) string {
+	lower := asciiLower(text)
+	best, bestAt := "", len(lower)
+	for _, trigger := range commandTriggers {
+		for from := 0; from < bestAt; {
+			i := strings.Index(lower[from:bestAt], trigger)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			if name := commandAt(lower[at+len(trigger):]); name != "" {
+				best, bestAt = name, at
+				break
+			}
+			from = at + len(trigger)
+		}
+	}
+	if best == "" {
+		for _, p := range qmailPhrases {
+			if strings.Contains(lower, p.phrase) {
+				return p.name
+			}
+		}
+	}
+	return best
+}
+
+func TestFindFailedCommand_SameOnLowered(t *testing.T) {
+	pieces := []string{"in reply to ", "IN REPLY TO ", "after ", "After ", "progress was ", ">>> ", "[", "the ", "Our ",
+		"final ", "RCPT TO", "rcpt", "Mail From", "data", "DATA", "end of ", "message", "helo", "x", " ", ":", "_to",
+		"does not like recipient", "But My Name Was Rejected", "é", "\u212a"}
+	for _, text := range append(randomTexts(18, 100000, 8, pieces), strings.Repeat("after x ", 200)+"after data") {
+		if got, want := findFailedCommand(text), findFailedCommandLowered(text); got != want {
+			t.Errorf("findFailedCommand(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
