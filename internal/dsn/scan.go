@@ -178,8 +178,12 @@ func hasPrefixASCIIFold[T string | []byte](s T, prefix string) bool {
 
 // appendASCIILower appends asciiLower(s) to dst.
 func appendASCIILower(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		dst = append(dst, lowerASCII(s[i]))
+	n := len(dst)
+	dst = append(dst, s...)
+	for i := n; i < len(dst); i++ {
+		if c := dst[i]; 'A' <= c && c <= 'Z' {
+			dst[i] = c + 'a' - 'A'
+		}
 	}
 	return dst
 }
