@@ -95,6 +95,7 @@ func isASCIISpace(c byte) bool {
 // a lower-cased copy of ASCII text.
 type phraseSet struct {
 	phrases []string
+	ascii   bool // every phrase is ASCII
 	byFirst [256][]int32 // indexes of the phrases that start with a byte, in either case
 
 	// next holds, for each first byte, a bit for each byte that follows
@@ -107,8 +108,9 @@ type phraseSet struct {
 // newPhraseSet returns the set of phrases. A phrase with an ASCII capital
 // is left out, because no lower-cased text contains it.
 func newPhraseSet(phrases []string) *phraseSet {
-	s := &phraseSet{}
+	s := &phraseSet{ascii: true}
 	for _, p := range phrases {
+		s.ascii = s.ascii && isASCII(p)
 		if p == "" || strings.ContainsFunc(p, func(r rune) bool { return 'A' <= r && r <= 'Z' }) {
 			continue
 		}
@@ -153,13 +155,22 @@ func containsPhraseFold[T string | []byte](s *phraseSet, text T) bool {
 }
 
 // containsPhraseLower reports whether strings.ToLower(text) contains one
-// of the phrases of s. Only text with non-ASCII characters is lower-cased
-// first, because for ASCII text the two agree.
+// of the phrases of s. Text is lower-cased first only where the two
+// could differ: where text has characters other than ASCII, unless the
+// phrases are ASCII and text has none of the two characters that
+// strings.ToLower maps to ASCII letters, "İ" (U+0130) and the Kelvin
+// sign (U+212A).
 func containsPhraseLower[T string | []byte](s *phraseSet, text T) bool {
-	if !isASCII(text) {
+	if !isASCII(text) && (!s.ascii || lowersToASCII(string(text))) {
 		return containsPhraseFold(s, strings.ToLower(string(text)))
 	}
 	return containsPhraseFold(s, text)
+}
+
+// lowersToASCII reports whether text holds a character other than ASCII
+// that strings.ToLower maps to an ASCII letter.
+func lowersToASCII(text string) bool {
+	return strings.Contains(text, "\u0130") || strings.Contains(text, "\u212a")
 }
 
 // hasPrefixASCIIFold reports whether asciiLower(s) starts with prefix,
