@@ -266,6 +266,16 @@ func decodedBody(part plannedPart) (io.Reader, error) {
 	if isIdentityEncoding(part.header) && !(isText && hasCharset) {
 		return newRawBody(part.body), nil
 	}
+	if isIdentityEncoding(part.header) {
+		// go-message passes UTF-8 and US-ASCII text through as it is.
+		charset := strings.ToLower(part.params.charset)
+		if charset == "utf-8" || charset == "us-ascii" {
+			return newRawBody(part.body), nil
+		}
+		if text, ok := decodeCharsetBytes(charset, part.body); ok {
+			return newRawBody(text), nil
+		}
+	}
 
 	e, err := message.New(message.Header{Header: part.header.entityHeader()}, bytes.NewReader(part.body))
 	return e.Body, err
