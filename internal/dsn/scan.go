@@ -95,7 +95,7 @@ func isASCIISpace(c byte) bool {
 // a lower-cased copy of ASCII text.
 type phraseSet struct {
 	phrases []string
-	ascii   bool // every phrase is ASCII
+	ascii   bool         // every phrase is ASCII
 	byFirst [256][]int32 // indexes of the phrases that start with a byte, in either case
 
 	// next holds, for each first byte, a bit for each byte that follows
