@@ -107,3 +107,18 @@ func TestFindFailedCommand_SameOnLowered(t *testing.T) {
 		}
 	}
 }
+
+func TestEndsLine_SameAsLowerPrefix(t *testing.T) {
+	pieces := []string{"b", "R", "/", "p", "D", "t", "l", "I", "\u0130", "\u212a", "x", "\xff"}
+	for _, text := range randomTexts(19, 20000, 4, pieces) {
+		name := []byte(text)[:min(len(text), 3)]
+		tag := strings.ToLower(string(name))
+		want := false
+		for _, prefix := range []string{"br", "/p", "/d", "/t", "li"} {
+			want = want || strings.HasPrefix(tag, prefix)
+		}
+		if got := endsLine(name); got != want {
+			t.Errorf("endsLine(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

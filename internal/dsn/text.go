@@ -69,9 +69,7 @@ func stripTags(html []byte) []byte {
 		if end < 0 {
 			break
 		}
-		tag := strings.ToLower(string(html[open+1 : open+min(end, 4)]))
-		if strings.HasPrefix(tag, "br") || strings.HasPrefix(tag, "/p") ||
-			strings.HasPrefix(tag, "/d") || strings.HasPrefix(tag, "/t") || strings.HasPrefix(tag, "li") {
+		if endsLine(html[open+1 : open+min(end, 4)]) {
 			out = append(out, '\n')
 		}
 		html = html[open+end+1:]
@@ -79,14 +77,36 @@ func stripTags(html []byte) []byte {
 	return unescapeEntities(out)
 }
 
+// endsLine reports whether a tag that starts with name, its first three
+// bytes at most, ends a line of text: <br>, </p>, </div>, </td>, <li>
+// and the like, in any case.
+func endsLine(name []byte) bool {
+	if !isASCII(name) {
+		return hasLineEndPrefix(strings.ToLower(string(name)))
+	}
+	return hasLineEndPrefix(name)
+}
+
+func hasLineEndPrefix[T string | []byte](tag T) bool {
+	for _, prefix := range []string{"br", "/p", "/d", "/t", "li"} {
+		if hasPrefixASCIIFold(tag, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// entityReplacer decodes the HTML entities that matter around addresses
+// and codes. A strings.Replacer is safe for concurrent use.
+var entityReplacer = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&nbsp;", " ", "&#64;", "@")
+
 // unescapeEntities decodes the HTML entities that matter around
 // addresses and codes.
 func unescapeEntities(b []byte) []byte {
 	if bytes.IndexByte(b, '&') < 0 {
 		return b
 	}
-	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&nbsp;", " ", "&#64;", "@")
-	return []byte(r.Replace(string(b)))
+	return []byte(entityReplacer.Replace(string(b)))
 }
 
 // originalMarkers are the lines that plain-text bounces put before the
