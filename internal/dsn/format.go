@@ -250,7 +250,7 @@ func (p *parser) readPlainBounce(h header, s *headerSummary, data []byte) {
 	prose, quoted := splitOriginal(p.text)
 	if !p.haveOriginal {
 		if section := quotedOriginalHeader(quoted); section != nil {
-			p.readOriginal(bytes.NewReader(section))
+			p.readOriginal(newRawBody(section))
 		}
 	}
 

@@ -168,6 +168,9 @@ func quotedOriginalHeader(original []byte) []byte {
 	for len(original) > 0 {
 		line, rest, _ := bytes.Cut(original, []byte{'\n'})
 		if isFieldLine(bytes.TrimRight(line, " \t")) && !bytes.HasPrefix(line, []byte(" ")) {
+			if section, ok := rawHeaderSection(newRawBody(original)); ok {
+				return section
+			}
 			section, _ := readHeaderSection(nil, bytes.NewReader(original))
 			return section
 		}
