@@ -6,8 +6,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bounced/bounced/internal/ingest"
+	"github.com/bounced/bounced/internal/store"
+	"github.com/bounced/bounced/internal/suppress"
 )
 
 // policyFixture is one row of testdata/policy/golden.tsv: a provider's
@@ -18,13 +21,44 @@ type policyFixture struct {
 
 func loadPolicyFixtures(t *testing.T) []policyFixture {
 	t.Helper()
-	f, err := os.Open("testdata/policy/golden.tsv")
+	var fixtures []policyFixture
+	for _, cols := range readTSV(t, "testdata/policy/golden.tsv", 7) {
+		fixtures = append(fixtures, policyFixture{cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6]})
+	}
+	return fixtures
+}
+
+// analyzeOne parses and classifies the message in path through the
+// ingest pipeline and returns its one event, failing the test when it
+// gives another number of events.
+func analyzeOne(t *testing.T, path string) store.Event {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, events, err := ingest.Analyze(raw, ingest.Envelope{})
+	if err != nil {
+		t.Fatalf("Analyze: %v", err)
+	}
+	if len(events) != 1 {
+		t.Fatalf("%d events, want 1", len(events))
+	}
+	return events[0]
+}
+
+// readTSV returns the rows of a tab-separated golden file, skipping blank
+// lines and "#" comments. It fails the test on a row whose number of
+// columns differs from columns.
+func readTSV(t *testing.T, path string, columns int) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
 
-	var fixtures []policyFixture
+	var rows [][]string
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		line := sc.Text()
@@ -32,15 +66,15 @@ func loadPolicyFixtures(t *testing.T) []policyFixture {
 			continue
 		}
 		cols := strings.Split(line, "\t")
-		if len(cols) != 7 {
-			t.Fatalf("golden.tsv: %d columns in %q, want 7", len(cols), line)
+		if len(cols) != columns {
+			t.Fatalf("%s: %d columns in %q, want %d", path, len(cols), line, columns)
 		}
-		fixtures = append(fixtures, policyFixture{cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6]})
+		rows = append(rows, cols)
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return fixtures
+	return rows
 }
 
 // TestPolicyFixtures_Classified parses every policy fixture through the
@@ -54,18 +88,7 @@ func TestPolicyFixtures_Classified(t *testing.T) {
 
 	for _, fx := range fixtures {
 		t.Run(strings.TrimSuffix(fx.file, ".eml"), func(t *testing.T) {
-			raw, err := os.ReadFile(filepath.Join("testdata/policy", fx.file))
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, events, err := ingest.Analyze(raw, ingest.Envelope{})
-			if err != nil {
-				t.Fatalf("Analyze: %v", err)
-			}
-			if len(events) != 1 {
-				t.Fatalf("%d events, want 1", len(events))
-			}
-			ev := events[0]
+			ev := analyzeOne(t, filepath.Join("testdata/policy", fx.file))
 
 			if ev.Recipient != fx.recipient {
 				t.Errorf("Recipient = %q, want %q", ev.Recipient, fx.recipient)
@@ -88,10 +111,27 @@ func TestPolicyFixtures_Classified(t *testing.T) {
 			if ev.Hint == "" {
 				t.Error("Hint is empty")
 			}
-			if ev.Suppress {
-				t.Error("a policy rejection suppresses its recipient")
-			}
+			checkNeverSuppresses(t, ev)
 		})
+	}
+}
+
+// checkNeverSuppresses applies ev to one address ten times, a day apart,
+// under the default suppression policy and checks that the policy only
+// counts it, so neither one event nor a soft-bounce threshold suppresses.
+func checkNeverSuppresses(t *testing.T, ev store.Event) {
+	t.Helper()
+	policy := suppress.Default()
+	var st suppress.State
+	for i := range 10 {
+		var d suppress.Decision
+		st, d = policy.Apply(ev.Recipient, st, suppress.Event{
+			Time: ev.Time.Add(time.Duration(i) * 24 * time.Hour), Kind: ev.Kind,
+			Reason: ev.Reason, Hard: ev.Hard, Policy: ev.Policy,
+		})
+		if d.Action != suppress.ActionCount || d.Suppressed {
+			t.Fatalf("event %d: default policy decided %+v, want count only for a policy rejection", i+1, d)
+		}
 	}
 }
 

@@ -52,7 +52,7 @@ func TestDecode_Errors(t *testing.T) {
 		want string
 	}{
 		{"unknown key", "smtp:\n  listn: x\n", `line 2: unknown key "listn"`},
-		{"wrong type", "shutdown_timeout: soon\n", "line 1: cannot unmarshal"},
+		{"wrong type", "shutdown_timeout: soon\n", `line 1: shutdown_timeout: want a duration such as 30s or 5m, not "soon"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

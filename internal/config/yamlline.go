@@ -11,7 +11,7 @@ import (
 func locateSyntaxError(data []byte, err error) error {
 	line, problem, ok := yamlerr.Locate(data, err)
 	if !ok {
-		return yamlerr.TypeError(err)
+		return yamlerr.TypeError(data, err)
 	}
 	return fmt.Errorf("yaml: line %d: %s", line, problem)
 }

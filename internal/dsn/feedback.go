@@ -41,7 +41,8 @@ func (p *parser) addComplainedRecipients() {
 	}
 
 	for _, a := range addrs {
-		if a == "" || len(p.report.Recipients) >= MaxRecipients {
+		// A To of "<Undisclosed Recipients>" names no mailbox to suppress.
+		if !strings.Contains(a, "@") || len(p.report.Recipients) >= MaxRecipients {
 			continue
 		}
 		p.report.Recipients = append(p.report.Recipients, Recipient{FinalRecipient: a})

@@ -193,7 +193,7 @@ func parseDiagnosticCode(values []string) (typ, text string) {
 		}
 		lines = append(lines, v)
 	}
-	return typ, strings.Join(strings.Fields(strings.Join(lines, " ")), " ")
+	return typ, decodeJIS(strings.Join(strings.Fields(strings.Join(lines, " ")), " "))
 }
 
 // splitTyped splits a typed field value such as "dns; mx.example.org" or

@@ -257,6 +257,7 @@ func (p *parser) readPlainBounce(h header, s *headerSummary, data []byte) {
 	m := &bounceMessage{header: h, summary: s, prose: prose, complainant: p.complainant, originalTo: p.report.Original.To}
 	m.plain = p.newPlainBounce(h, prose)
 	m.plain.trusted = sentByMailSystem(s)
+	m.plain.subject = s.subject
 	bounce := looksLikeBounce(s) || proseLooksLikeBounce(s, prose)
 	for _, f := range orderFormats(s) {
 		if needsBounceSigns(f) && !bounce {
@@ -276,8 +277,20 @@ func (p *parser) readPlainBounce(h header, s *headerSummary, data []byte) {
 	// delivery report is unavailable, is about the original's recipients,
 	// and its prose, if any, gives the reason.
 	if looksLikeBounce(s) && p.report.Original.To != "" && !isAutoReply(h) {
-		p.addRecipients([]Recipient{m.plain.diagnoseBlock(m.plain.lines)})
+		p.addRecipients([]Recipient{m.plain.diagnoseBlock(m.plain.linesFrom(p.report.Original.To))})
 	}
+}
+
+// linesFrom returns the prose from the first line that names the first
+// address of to, or all of it when no line does. The prose names an
+// address it did not take as a recipient when that address is a
+// mailbox such as postmaster@, and the reason then follows it.
+func (b *plainBounce) linesFrom(to string) []string {
+	first, _, _ := strings.Cut(to, ", ")
+	if at := b.positions([]string{first})[0]; at >= 0 {
+		return b.lines[at:]
+	}
+	return b.lines
 }
 
 func (p *parser) newPlainBounce(h header, prose []byte) *plainBounce {

@@ -96,14 +96,14 @@ func equalFoldASCII[T string | []byte](a T, b string) bool {
 		return false
 	}
 	for i := 0; i < len(a); i++ {
-		if x, y := a[i], b[i]; x != y && lowerASCII(x) != lowerASCII(y) {
+		if x, y := a[i], b[i]; x != y && lowerByte(x) != lowerByte(y) {
 			return false
 		}
 	}
 	return true
 }
 
-func lowerASCII(c byte) byte {
+func lowerByte(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
 	}

@@ -132,6 +132,10 @@ type parser struct {
 	// brokenMIME is set when a multipart could not be read to its end.
 	brokenMIME bool
 
+	// nested is set on the parser of a report returned inside another
+	// (see readNestedBounce), which looks no deeper.
+	nested bool
+
 	// kind, when set by a plain-text format, overrides the kind the
 	// recipients' Actions give.
 	kind Kind
@@ -174,6 +178,7 @@ func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 	} else {
 		p.completeFromText()
 	}
+	p.readNestedBounce(data, summary)
 	p.decideKind(h, summary)
 
 	return p.report, nil

@@ -83,6 +83,10 @@ type plainBounce struct {
 	// without a reply of its own falls back on.
 	replyPara    []string
 	replyParaSet bool
+
+	// subject is the bounce's subject, lower-cased, where Sendmail says
+	// it gave up (see giveUpStatement).
+	subject string
 }
 
 // extractPlain finds the failed recipients in the prose of a bounce and
@@ -135,6 +139,8 @@ func extractPlain(b *plainBounce) []Recipient {
 		for i := range rcpts {
 			rcpts[i].Action = ActionDelayed
 		}
+	} else {
+		b.markGivenUp(rcpts)
 	}
 	return rcpts
 }
@@ -693,7 +699,7 @@ var smtpCommands = []struct{ prefix, name string }{
 // every diagnostic.
 func findFailedCommand(text string) string {
 	var buf [1024]byte // holds most texts without allocating
-	lower := appendASCIILower(buf[:0], text)
+	lower := lowerASCII(buf[:0], text)
 	best, bestAt := "", len(lower)
 	for _, trigger := range commandTriggers {
 		for from := 0; from < bestAt; {

@@ -20,7 +20,7 @@ var (
 	// checks what follows a match. The other codes are found by the
 	// scanners of codescan.go.
 	quotedReplyRE = regexp.MustCompile(
-		`(?i)(?:[>\]]:|\.\.\.|<<<|\b(?:said|reply|response|replied|responded|error|error_code|response ?code|failed with|talk to me)\s*:?)\s*([2-5][0-5][0-9])(?:[\s,-]|:\s|$)`)
+		`(?i)(?:[>\]]:|\.\.\.|<<<|\b(?:said|reply|response|replied|responded|error|error_code|response ?code|failed with|talk to me|returned was)\s*:?)\s*([2-5][0-5][0-9])(?:[\s,-]|:\s|$)`)
 )
 
 // scanDiagnostic returns the SMTP reply code and the enhanced status code

@@ -32,6 +32,7 @@ func TestScanDiagnostic(t *testing.T) {
 		{"<a@example.jp>: 550: 5.2.2 <a@example.jp>... Mailbox Full", 550, "5.2.2"},
 		{"Server mx.example.org[192.0.2.5] failed with: 550 <a@example.org> No such user here", 550, ""},
 		{"connect to mx.example.com[192.0.2.9]: server refused to talk to me: 421 Service not available", 421, ""},
+		{"The error that the other server returned was: 500 Remote server does not support TLS (state 6).", 500, ""},
 
 		// Enhanced code alone.
 		{"5.1.1 Recipient unknown", 0, "5.1.1"},

@@ -180,21 +180,9 @@ func hasPrefixASCIIFold[T string | []byte](s T, prefix string) bool {
 		return false
 	}
 	for i := 0; i < len(prefix); i++ {
-		if lowerASCII(s[i]) != prefix[i] {
+		if lowerByte(s[i]) != prefix[i] {
 			return false
 		}
 	}
 	return true
-}
-
-// appendASCIILower appends asciiLower(s) to dst.
-func appendASCIILower(dst []byte, s string) []byte {
-	n := len(dst)
-	dst = append(dst, s...)
-	for i := n; i < len(dst); i++ {
-		if c := dst[i]; 'A' <= c && c <= 'Z' {
-			dst[i] = c + 'a' - 'A'
-		}
-	}
-	return dst
 }

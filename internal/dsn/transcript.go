@@ -19,14 +19,49 @@ func transcriptCommand(lines []string, rcpt, diagnostic string) string {
 		case strings.HasPrefix(line, ">>> "):
 			command = commandAt(asciiLower(line[len(">>> "):]))
 		case strings.HasPrefix(line, "<<< ") && command != "":
-			if isReplyFor(asciiLower(line[len("<<< "):]), rcpt, diagnostic) {
-				return command
+			if !isReplyFor(asciiLower(line[len("<<< "):]), rcpt, diagnostic) {
+				continue
 			}
+			if command == "DATA" && hasLaterReply(lines[i:]) {
+				return "RCPT"
+			}
+			return command
 		case isCommandHeading(line) && i+1 < len(lines):
 			return commandAt(asciiLower(strings.TrimSpace(lines[i+1])))
 		}
 	}
 	return ""
+}
+
+// hasLaterReply reports whether, after the reply whose first line is
+// lines[0], another "<<<" reply follows before the next ">>>" command.
+// With PIPELINING (RFC 2920) Sendmail writes RCPT TO and DATA together
+// and logs only ">>> DATA"; the replies come back in command order, so a
+// reply with another after it answered a RCPT TO, and only the last one
+// answered DATA. The continuation lines of a multi-line reply ("550-")
+// belong to the same reply.
+func hasLaterReply(lines []string) bool {
+	inReply := true
+	for _, line := range lines {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, ">>> "):
+			return false
+		case !strings.HasPrefix(line, "<<< "):
+			continue
+		case !inReply:
+			return true
+		}
+		inReply = isContinuationLine(line[len("<<< "):])
+	}
+	return false
+}
+
+// isContinuationLine reports whether reply is a line of a multi-line SMTP
+// reply other than the last: three digits and a hyphen (RFC 5321 section
+// 4.2.1).
+func isContinuationLine(reply string) bool {
+	return len(reply) > 3 && reply[3] == '-' && isDigit(reply[0]) && isDigit(reply[1]) && isDigit(reply[2])
 }
 
 // isReplyFor reports whether the lower-cased transcript reply names rcpt

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -90,11 +91,28 @@ func (a *api) deleteSuppression(w http.ResponseWriter, r *http.Request) {
 	ev, err := a.store.RemoveSuppression(r.Context(), addr, r.URL.Query().Get("comment"))
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not_suppressed", "address has no entry of its own: "+addr)
+		a.writeNoEntry(w, r, addr)
 	case err != nil:
 		a.writeInternal(w, r, err)
 	default:
 		writeJSON(w, http.StatusOK, ev)
+	}
+}
+
+// writeNoEntry answers the removal of an address that has no entry of
+// its own. When a domain-wide entry still suppresses it, the answer is a
+// conflict that names that entry, so that a client does not take the
+// removal for a success and mail an address that stays suppressed.
+func (a *api) writeNoEntry(w http.ResponseWriter, r *http.Request, addr string) {
+	e, err := a.store.Suppression(addr)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusNotFound, "not_suppressed", "address has no entry of its own: "+addr)
+	case err != nil:
+		a.writeInternal(w, r, err)
+	default:
+		writeError(w, http.StatusConflict, "suppressed_by_domain",
+			fmt.Sprintf("address %s has no entry of its own but is suppressed by %s; remove that entry to stop suppressing the whole domain", addr, e.Address))
 	}
 }
 

@@ -98,7 +98,7 @@ func (l *listener) logRejected(nc net.Conn, limit string) {
 		l.unlogged.Add(1)
 		return
 	}
-	l.server.log.Warn("connection rejected", "remote_addr", nc.RemoteAddr().String(), "limit", limit,
+	l.server.log.Warn("connection rejected", "remote_addr", peerName(nc), "limit", limit,
 		"rejected_since_last_log", l.unlogged.Swap(0))
 }
 
@@ -146,6 +146,16 @@ func (l *listener) closeAll() int {
 
 // clientIP returns the IP address of a TCP peer, or "" for other networks
 // (a unix socket), which are not limited per address.
+// peerName names the client of nc for logs and stored messages. The
+// client of a unix socket has no address of its own (Go prints "@" or
+// nothing), so it is named by the socket's path, as "unix:PATH".
+func peerName(nc net.Conn) string {
+	if _, ok := nc.RemoteAddr().(*net.UnixAddr); ok {
+		return "unix:" + nc.LocalAddr().String()
+	}
+	return nc.RemoteAddr().String()
+}
+
 func clientIP(addr net.Addr) string {
 	if tcp, ok := addr.(*net.TCPAddr); ok {
 		return tcp.IP.String()

@@ -141,7 +141,7 @@ func (s *Server) closeConns() int {
 }
 
 func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
-	remote := c.Conn().RemoteAddr().String()
+	remote := peerName(c.Conn())
 	var id uint64
 	if nc := connOf(c.Conn()); nc != nil {
 		id = nc.id

@@ -99,7 +99,14 @@ func TestLMTPData_StoresOnce(t *testing.T) {
 			_, addr, st := startServer(t, Config{LMTP: true}, t.TempDir(), network, addr)
 
 			responses := sendLMTP(t, network, addr, rcpts, raw)
-			checkOneStoredMessage(t, st, rcpts, responses)
+			msg := checkOneStoredMessage(t, st, rcpts, responses)
+			wantPeer := "127.0.0.1:"
+			if network == "unix" {
+				wantPeer = "unix:" + addr
+			}
+			if !strings.HasPrefix(msg.RemoteAddr, wantPeer) {
+				t.Errorf("stored RemoteAddr = %q, want it to start with %q", msg.RemoteAddr, wantPeer)
+			}
 			for _, address := range []string{"dave@example.com", "erin@example.com"} {
 				checkOneUntrustedEvent(t, st, address)
 			}
@@ -143,8 +150,9 @@ func sendLMTP(t *testing.T, network, addr string, rcpts []string, raw []byte) ma
 }
 
 // checkOneStoredMessage checks that every recipient got a 250 naming the
-// same message and that the store holds that one message.
-func checkOneStoredMessage(t *testing.T, st *store.Store, rcpts []string, responses map[string]*smtp.DataResponse) {
+// same message and that the store holds that one message, which it
+// returns.
+func checkOneStoredMessage(t *testing.T, st *store.Store, rcpts []string, responses map[string]*smtp.DataResponse) store.Message {
 	t.Helper()
 	ids := map[string]bool{}
 	for _, rcpt := range rcpts {
@@ -164,8 +172,9 @@ func checkOneStoredMessage(t *testing.T, st *store.Store, rcpts []string, respon
 		t.Fatal(err)
 	}
 	if len(msgs) != 1 {
-		t.Errorf("stored messages = %d, want 1", len(msgs))
+		t.Fatalf("stored messages = %d, want 1", len(msgs))
 	}
+	return msgs[0]
 }
 
 // checkOneUntrustedEvent checks that address has one event, untrusted

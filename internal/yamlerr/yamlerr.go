@@ -60,31 +60,142 @@ func Locate(data []byte, err error) (line int, problem string, ok bool) {
 // operator.
 var unknownFieldRE = regexp.MustCompile(`^field (\S+) not found in type .+$`)
 
+// unmarshalRE matches go.yaml.in/yaml/v3's message for a value of the
+// wrong type, such as "cannot unmarshal !!str `lots` into int".
+var unmarshalRE = regexp.MustCompile("^cannot unmarshal !!(\\w+) (?:`(.*)` )?into (\\S+)$")
+
 // Problem rewrites one problem of a yaml.v3 type error for an operator:
-// an unknown key is named as such, without the Go type behind it. Other
-// problems are returned as they are.
+// an unknown key is named as such and a value of the wrong type names the
+// expected value, both without the Go types behind them. Other problems are
+// returned as they are.
 func Problem(problem string) string {
 	if m := unknownFieldRE.FindStringSubmatch(problem); m != nil {
 		return fmt.Sprintf("unknown key %q", m[1])
 	}
+	if m := unmarshalRE.FindStringSubmatch(problem); m != nil {
+		return wrongType(m[1], m[2], m[3])
+	}
 	return problem
 }
 
+// wrongType describes a value of YAML tag tag, shown as value, that
+// cannot be decoded into the Go type goType.
+func wrongType(tag, value, goType string) string {
+	want := expected(goType)
+	switch tag {
+	case "seq":
+		return fmt.Sprintf("want %s, not a list", want)
+	case "map":
+		return fmt.Sprintf("want %s, not a mapping", want)
+	}
+	return fmt.Sprintf("want %s, not %q", want, value)
+}
+
+// expected names what a Go type accepts, in an operator's words.
+func expected(goType string) string {
+	switch {
+	case goType == "time.Duration":
+		return "a duration such as 30s or 5m"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(goType, "float"):
+		return "a number"
+	case goType == "string":
+		return "a single value"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list"
+	}
+	return "a mapping of keys to values"
+}
+
 // TypeError returns err with each of its messages passed through Problem
-// when err is a yaml.v3 type error, and err itself otherwise.
-func TypeError(err error) error {
+// and naming the key of the value at fault in data, as a dotted path such
+// as smtp.max_recipients, when err is a yaml.v3 type error. It returns err
+// itself otherwise.
+func TypeError(data []byte, err error) error {
 	var typeErr *yaml.TypeError
 	if !errors.As(err, &typeErr) {
 		return err
 	}
+	var root yaml.Node
+	if yaml.Unmarshal(data, &root) != nil {
+		root = yaml.Node{}
+	}
+
 	msgs := make([]string, len(typeErr.Errors))
 	for i, msg := range typeErr.Errors {
-		line, problem, found := strings.Cut(msg, ": ")
-		if !found {
-			msgs[i] = Problem(msg)
-			continue
-		}
-		msgs[i] = line + ": " + Problem(problem)
+		msgs[i] = rewrite(&root, msg)
 	}
 	return fmt.Errorf("yaml: %s", strings.Join(msgs, "; "))
+}
+
+// rewrite rewrites one message of a type error, "line N: problem".
+func rewrite(root *yaml.Node, msg string) string {
+	var line int
+	if _, err := fmt.Sscanf(msg, "line %d:", &line); err != nil {
+		return Problem(msg)
+	}
+	_, problem, _ := strings.Cut(msg, ": ")
+
+	m := unmarshalRE.FindStringSubmatch(problem)
+	if m == nil {
+		return fmt.Sprintf("line %d: %s", line, Problem(problem))
+	}
+	path, value := valueAt(root, line, tagKind(m[1]), "")
+	if path == "" {
+		return fmt.Sprintf("line %d: %s", line, Problem(problem))
+	}
+	// yaml.v3 shortens long values in its message, so the value is
+	// taken from the node.
+	return fmt.Sprintf("line %d: %s: %s", line, path, wrongType(m[1], value.Value, m[3]))
+}
+
+// tagKind returns the kind of node that a YAML tag of a type error
+// describes.
+func tagKind(tag string) yaml.Kind {
+	switch tag {
+	case "seq":
+		return yaml.SequenceNode
+	case "map":
+		return yaml.MappingNode
+	}
+	return yaml.ScalarNode
+}
+
+// valueAt returns the dotted path below path, such as
+// smtp.max_recipients or rules[2].tags[0], and the node of the outermost
+// value of the given kind that starts on line in n, or "" and nil when
+// none does. Keys are not values: a mapping starts on the line of its
+// first key.
+func valueAt(n *yaml.Node, line int, kind yaml.Kind, path string) (string, *yaml.Node) {
+	if path != "" && n.Kind == kind && n.Line == line {
+		return path, n
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if p, v := valueAt(c, line, kind, path); v != nil {
+				return p, v
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := n.Content[i].Value
+			if path != "" {
+				p = path + "." + p
+			}
+			if p, v := valueAt(n.Content[i+1], line, kind, p); v != nil {
+				return p, v
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if p, v := valueAt(c, line, kind, fmt.Sprintf("%s[%d]", path, i)); v != nil {
+				return p, v
+			}
+		}
+	}
+	return "", nil
 }

@@ -3,6 +3,7 @@ package yamlerr
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -46,8 +47,54 @@ func TestTypeError_NamesUnknownKey(t *testing.T) {
 	}
 	dec := yaml.NewDecoder(strings.NewReader("listen: x\nlistn: y\n"))
 	dec.KnownFields(true)
-	err := TypeError(dec.Decode(&v))
+	err := TypeError(nil, dec.Decode(&v))
 	if err == nil || err.Error() != `yaml: line 2: unknown key "listn"` {
 		t.Errorf("TypeError = %v, want the line and the unknown key without a Go type", err)
+	}
+}
+
+func TestTypeError_NamesKeyAndExpectedValue(t *testing.T) {
+	type config struct {
+		SMTP struct {
+			MaxRecipients int           `yaml:"max_recipients"`
+			Timeout       time.Duration `yaml:"timeout"`
+			Domains       []string      `yaml:"domains"`
+		} `yaml:"smtp"`
+		Store struct {
+			Sync bool   `yaml:"sync"`
+			Path string `yaml:"path"`
+		} `yaml:"store"`
+		Rules []struct {
+			ID     string   `yaml:"id"`
+			Weight float64  `yaml:"weight"`
+			Tags   []string `yaml:"tags"`
+		} `yaml:"rules"`
+	}
+	tests := []struct {
+		name, doc, want string
+	}{
+		{"int", "smtp:\n  max_recipients: lots\n",
+			`yaml: line 2: smtp.max_recipients: want a whole number, not "lots"`},
+		{"duration", "smtp:\n  timeout: 5 min\n",
+			`yaml: line 2: smtp.timeout: want a duration such as 30s or 5m, not "5 min"`},
+		{"bool", "store:\n  sync: maybe\n",
+			`yaml: line 2: store.sync: want true or false, not "maybe"`},
+		{"list for a string", "store:\n  path:\n    - a\n",
+			`yaml: line 3: store.path: want a single value, not a list`},
+		{"string for a list", "smtp:\n  domains: example.org\n",
+			`yaml: line 2: smtp.domains: want a list, not "example.org"`},
+		{"in a list", "rules:\n  - id: a\n  - id: b\n    weight: heavy\n",
+			`yaml: line 4: rules[1].weight: want a number, not "heavy"`},
+		{"list item", "rules:\n  - tags:\n      - a\n      - {b: c}\n",
+			`yaml: line 4: rules[0].tags[1]: want a single value, not a mapping`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var v config
+			err := TypeError([]byte(tt.doc), yaml.Unmarshal([]byte(tt.doc), &v))
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("TypeError = %v\nwant %s", err, tt.want)
+			}
+		})
 	}
 }
