@@ -16,7 +16,7 @@ const maxFastFields = 1024
 // Lookups ignore the case of ASCII letters in a name, as go-message's
 // canonical keys do, and return the first field of that name, as
 // textproto.Header.Get does. Values are unfolded when they are read, so
-// that the fields nobody reads, such as DKIM-Signature, cost nothing.
+// that fields the parser never reads, such as DKIM-Signature, cost nothing.
 type header struct {
 	fields []headerField
 }
@@ -147,9 +147,9 @@ func readHeaderFields(data []byte, keep func(name []byte) bool) (h header, n int
 	return h, n, true
 }
 
-// fieldSpan is where the name and the value of a field lie in a header
-// section: the value runs from after the colon to the end of its last
-// continuation line, without the LF.
+// fieldSpan is the position of a field's name and value in a header
+// section, as start and end offsets. The value runs from after the colon
+// to the end of its last continuation line, without the LF.
 type fieldSpan struct {
 	key, value [2]int
 }

@@ -17,9 +17,9 @@ type mediaParams struct {
 const maxSimpleParams = 8
 
 // contentType returns the media type and parameters of h as
-// message.Header.ContentType of go-message v0.18 returns them: the type
-// lower-cased, or the raw value along with the error of a value that does
-// not parse, and "text/plain" when h has no Content-Type.
+// message.Header.ContentType of go-message v0.18 returns them. The type is
+// lower-cased, or the raw value along with the error for a value that
+// does not parse. A header without Content-Type gives "text/plain".
 func (h header) contentType() (string, mediaParams, error) {
 	v := h.Get("Content-Type")
 	if v == "" {

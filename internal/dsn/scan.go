@@ -155,11 +155,10 @@ func containsPhraseFold[T string | []byte](s *phraseSet, text T) bool {
 }
 
 // containsPhraseLower reports whether strings.ToLower(text) contains one
-// of the phrases of s. Text is lower-cased first only where the two
-// could differ: where text has characters other than ASCII, unless the
-// phrases are ASCII and text has none of the two characters that
-// strings.ToLower maps to ASCII letters, "İ" (U+0130) and the Kelvin
-// sign (U+212A).
+// of the phrases of s. Text with characters other than ASCII is
+// lower-cased first, unless the phrases are ASCII and the text lacks the
+// only two characters that strings.ToLower maps to ASCII letters: "İ"
+// (U+0130) and the Kelvin sign (U+212A).
 func containsPhraseLower[T string | []byte](s *phraseSet, text T) bool {
 	if !isASCII(text) && (!s.ascii || lowersToASCII(string(text))) {
 		return containsPhraseFold(s, strings.ToLower(string(text)))

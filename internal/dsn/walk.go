@@ -33,8 +33,10 @@ type plannedPart struct {
 // false, having changed nothing, when the message is not multipart or
 // its structure is anything but plain. That covers a missing or odd
 // boundary, a part header that readHeaderFast declines, a missing close
-// delimiter, and the depth or part limits. The caller then walks the
-// message with go-message, which words its warnings as before.
+// delimiter other than after a last top-level part that needs no
+// decoding (see truncatedPart), and the depth or part limits. The
+// caller then walks the message with go-message, which words its
+// warnings as before.
 func (p *parser) walkFast(mediaType string, params mediaParams, body []byte) bool {
 	if !strings.HasPrefix(mediaType, "multipart/") {
 		return false
