@@ -124,10 +124,9 @@ func (m *literalMatcher) link(outputs [][]int32) {
 	states := len(outputs)
 	fail := make([]int32, states)
 	queue := make([]int32, 0, states)
-	order := make([]int32, 1, states) // every state in breadth-first order, the root first
 	for c := range m.width {
 		if s := m.next[c]; s > 0 {
-			queue, order = append(queue, s), append(order, s)
+			queue = append(queue, s)
 		} else {
 			m.next[c] = 0
 		}
@@ -144,39 +143,16 @@ func (m *literalMatcher) link(outputs [][]int32) {
 				continue
 			}
 			fail[t] = m.next[int(fail[s])*m.width+c]
-			queue, order = append(queue, t), append(order, t)
+			queue = append(queue, t)
 		}
 	}
 
-	outputs = m.renumber(order, outputs)
 	m.outFrom = make([]int32, states+1)
 	for s, o := range outputs {
 		m.outFrom[s] = int32(len(m.out))
 		m.out = append(m.out, o...)
 	}
 	m.outFrom[states] = int32(len(m.out))
-}
-
-// renumber numbers the states in order and returns their outputs in
-// that order. Numbered breadth first, the states near the root, which a
-// scan visits most, share a small part of the transition table and so
-// stay in the processor's cache.
-func (m *literalMatcher) renumber(order []int32, outputs [][]int32) [][]int32 {
-	number := make([]int32, len(order))
-	for n, s := range order {
-		number[s] = int32(n)
-	}
-
-	next := make([]int32, len(m.next))
-	renumbered := make([][]int32, len(outputs))
-	for n, s := range order {
-		for c := range m.width {
-			next[n*m.width+c] = number[m.next[int(s)*m.width+c]]
-		}
-		renumbered[n] = outputs[s]
-	}
-	m.next = next
-	return renumbered
 }
 
 // scan adds the ids of the literals that occur in text to hits.

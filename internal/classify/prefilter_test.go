@@ -75,35 +75,3 @@ func TestResidualPattern(t *testing.T) {
 		}
 	}
 }
-
-// TestLiteralMatcher_SameAsContains checks the matcher, whose states are
-// renumbered after it is built, on many overlapping literals.
-func TestLiteralMatcher_SameAsContains(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	word := func(n int) string {
-		b := make([]byte, 1+rng.IntN(n))
-		for i := range b {
-			b[i] = "abcd "[rng.IntN(5)]
-		}
-		return string(b)
-	}
-
-	var lits literalTable
-	for range 300 {
-		lits.add(word(6))
-	}
-	m, err := newLiteralMatcher(lits.list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 2000 {
-		text := word(40)
-		var hits literalSet
-		m.scan(text, &hits)
-		for id, lit := range lits.list {
-			if got, want := hits.has(int32(id)), strings.Contains(text, lit); got != want {
-				t.Errorf("scan(%q): literal %q found = %v, want %v", text, lit, got, want)
-			}
-		}
-	}
-}
