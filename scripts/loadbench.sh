@@ -13,7 +13,10 @@
 # Environment: MESSAGES (per round, default 20000), SESSIONS (default 20),
 # ROUNDS (default 3), CONCURRENT (default 500), BIG_BYTES (default 5242880),
 # WORKDIR (default a new directory under /var/tmp, on disk), PARTS
-# ("throughput rss" by default; name one to run only that part).
+# ("throughput rss" by default; name one to run only that part) and
+# COMPARE (a checkout of another revision, such as a `git worktree` of
+# main). With COMPARE, the bounced built from that checkout runs in the
+# same throughput rounds, after this one's.
 # Sends traffic to 127.0.0.1 only.
 set -eu
 
@@ -24,6 +27,7 @@ CONCURRENT=${CONCURRENT:-500}
 BIG_BYTES=${BIG_BYTES:-5242880}
 WORKDIR=${WORKDIR:-$(mktemp -d /var/tmp/bounced-loadbench.XXXXXX)}
 PARTS=${PARTS:-throughput rss}
+COMPARE=${COMPARE:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 for tool in smtp-source smtp-sink python3; do
@@ -51,19 +55,36 @@ wait_port() {
 	exit 1
 }
 
-# rate PORT ARGS...: runs smtp-source and prints messages per second.
+# cpu_ticks PID: prints the user plus system CPU time of PID so far, in
+# clock ticks.
+cpu_ticks() {
+	awk '{print $14 + $15}' "/proc/$1/stat"
+}
+
+# rate PORT SERVER_PID ARGS...: runs smtp-source and prints messages per
+# second, then the CPU time per message of the server and of smtp-source,
+# in microseconds. The client's time comes from the shell's `times`, which
+# counts the children it waited for. Called as $(rate ...), this shell
+# waits only for date and smtp-source.
 rate() {
 	port=$1
-	shift
+	server=$2
+	shift 2
+	ticks=$(cpu_ticks "$server")
 	start=$(date +%s.%N)
 	smtp-source "$@" -s "$SESSIONS" -m "$MESSAGES" -f '' -t bounces@bounces.example.org \
 		-F "$WORKDIR/bounce.eml" "127.0.0.1:$port"
 	end=$(date +%s.%N)
-	python3 -c "print(round($MESSAGES / ($end - $start)))"
+	times >"$WORKDIR/times"
+	client=$(awk 'NR == 2 {for (i = 1; i <= 2; i++) {split($i, t, "m"); s += t[1] * 60 + t[2]}; print s}' "$WORKDIR/times")
+	python3 -c "
+hz, n = $(getconf CLK_TCK), $MESSAGES
+print(round(n / ($end - $start)), round(($(cpu_ticks "$server") - $ticks) / hz * 1e6 / n), round($client * 1e6 / n))"
 }
 
-# start_bounced NAME: starts bounced with a fresh data directory and sets
-# BOUNCED_PID and BOUNCED_PORT, HTTP_PORT.
+# start_bounced NAME [BINARY]: starts bounced (by default the one built
+# from this checkout) with a fresh data directory and sets BOUNCED_PID and
+# BOUNCED_PORT, HTTP_PORT.
 start_bounced() {
 	BOUNCED_PORT=$(free_port)
 	HTTP_PORT=$(free_port)
@@ -77,7 +98,7 @@ http:
 data_dir: $WORKDIR/$1-data
 log_level: warn
 YAML
-	"$WORKDIR/bounced" serve -config.file "$WORKDIR/$1.yml" 2>>"$WORKDIR/$1.log" &
+	"${2:-$WORKDIR/bounced}" serve -config.file "$WORKDIR/$1.yml" 2>>"$WORKDIR/$1.log" &
 	BOUNCED_PID=$!
 	pids="$pids $BOUNCED_PID"
 	wait_port "$BOUNCED_PORT"
@@ -94,24 +115,42 @@ PY
 
 echo "building bounced in $WORKDIR"
 (cd "$ROOT" && go build -o "$WORKDIR/bounced" ./cmd/bounced)
+if [ -n "$COMPARE" ]; then
+	echo "building the bounced to compare from $COMPARE"
+	(cd "$COMPARE" && go build -o "$WORKDIR/bounced-compare" ./cmd/bounced)
+fi
 # smtp-source -F appends CRLF to each line itself.
 sed 's/\r$//' "$ROOT/cmd/bounced/testdata/cox-aup.eml" >"$WORKDIR/bounce.eml"
 
 throughput() {
 SINK_PORT=$(free_port)
 smtp-sink -u nobody "127.0.0.1:$SINK_PORT" 1024 &
-pids="$pids $!"
+SINK_PID=$!
+pids="$pids $SINK_PID"
 wait_port "$SINK_PORT"
+if [ -n "$COMPARE" ]; then
+	start_bounced compare "$WORKDIR/bounced-compare"
+	COMPARE_PID=$BOUNCED_PID COMPARE_PORT=$BOUNCED_PORT COMPARE_HTTP_PORT=$HTTP_PORT
+fi
 start_bounced throughput
 
 echo "throughput: $SESSIONS sessions, $MESSAGES messages per round, $(wc -c <"$WORKDIR/bounce.eml") bytes each"
+echo "  (CPU per message in microseconds: server's, then smtp-source's)"
 for reuse in "" -d; do
 	mode="one message per connection"
 	[ -n "$reuse" ] && mode="connections reused (-d)"
 	for round in $(seq "$ROUNDS"); do
-		sink=$(rate "$SINK_PORT" $reuse)
-		bounced=$(rate "$BOUNCED_PORT" $reuse)
-		echo "  $mode, round $round: smtp-sink $sink msg/s, bounced $bounced msg/s"
+		set -- $(rate "$SINK_PORT" "$SINK_PID" $reuse)
+		sink="$1 msg/s (CPU $2 + $3 us)"
+		sink_rate=$1
+		set -- $(rate "$BOUNCED_PORT" "$BOUNCED_PID" $reuse)
+		bounced="$1 msg/s (CPU $2 + $3 us)"
+		ratio=$(python3 -c "print(f'{$1 / $sink_rate:.2f}')")
+		echo "  $mode, round $round: smtp-sink $sink, bounced $bounced, ratio $ratio"
+		[ -n "$COMPARE" ] || continue
+		set -- $(rate "$COMPARE_PORT" "$COMPARE_PID" $reuse)
+		ratio=$(python3 -c "print(f'{$1 / $sink_rate:.2f}')")
+		echo "    compared bounced: $1 msg/s (CPU $2 + $3 us), ratio $ratio"
 	done
 done
 want=$((MESSAGES * ROUNDS * 2))
@@ -119,6 +158,11 @@ got=$(received "$HTTP_PORT")
 echo "  bounced_messages_received_total $got, messages sent $want"
 kill "$BOUNCED_PID"
 wait "$BOUNCED_PID" || true
+if [ -n "$COMPARE" ]; then
+	echo "  compared bounced: bounced_messages_received_total $(received "$COMPARE_HTTP_PORT"), messages sent $want"
+	kill "$COMPARE_PID"
+	wait "$COMPARE_PID" || true
+fi
 }
 
 rss() {

@@ -3,6 +3,7 @@ package smtpd
 import (
 	"errors"
 	"io"
+	"sync"
 )
 
 // bufferPool hands out the buffers that message data is read into: one
@@ -11,11 +12,16 @@ import (
 // peer such as Postfix's smtp-source writes many sessions from one
 // process, and one session stalled on a buffer would stall the peer's
 // other sessions, which hold the buffers.
+//
+// Small buffers are reused too: with more sessions than full buffers,
+// allocating one for every message made up a fifth of the daemon's
+// allocated bytes under load (64 KiB zeroed for each message).
 type bufferPool struct {
 	size      int
 	smallSize int
 	slots     chan struct{}
 	free      chan []byte
+	small     sync.Pool // of *[]byte of smallSize
 }
 
 func newBufferPool(size, smallSize, budget int64) *bufferPool {
@@ -34,7 +40,7 @@ func (p *bufferPool) get() ([]byte, bool) {
 	select {
 	case p.slots <- struct{}{}:
 	default:
-		return make([]byte, p.smallSize), false
+		return p.getSmall(), false
 	}
 	select {
 	case b := <-p.free:
@@ -51,6 +57,18 @@ func (p *bufferPool) put(b []byte) {
 	default:
 	}
 	<-p.slots
+}
+
+func (p *bufferPool) getSmall() []byte {
+	if b, ok := p.small.Get().(*[]byte); ok {
+		return *b
+	}
+	return make([]byte, p.smallSize)
+}
+
+// putSmall returns a small buffer for reuse.
+func (p *bufferPool) putSmall(b []byte) {
+	p.small.Put(&b)
 }
 
 // drop frees the slot of a full buffer that must not be reused, because a

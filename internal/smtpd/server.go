@@ -146,10 +146,12 @@ func (s *Server) newSession(c *smtp.Conn) (smtp.Session, error) {
 	if nc := connOf(c.Conn()); nc != nil {
 		id = nc.id
 	}
-	log := s.log.With("conn_id", id, "remote_addr", remote)
-	_, isTLS := c.TLSConnectionState()
-	log.Debug("smtp session started", "helo", c.Hostname(), "tls", isTLS)
-	return &session{server: s, conn: c, remote: remote, log: log}, nil
+	sess := &session{server: s, conn: c, remote: remote, connID: id}
+	if sess.debugEnabled() {
+		_, isTLS := c.TLSConnectionState()
+		sess.logger().Debug("smtp session started", "helo", c.Hostname(), "tls", isTLS)
+	}
+	return sess, nil
 }
 
 // acceptsDomain reports whether recipients at domain are accepted.

@@ -1,14 +1,15 @@
 // Package store keeps received bounce messages, the events parsed from them
 // and the suppression list in one bbolt file.
 //
-// Layout of schema version 4. Integers and times are big-endian, times as
+// Layout of schema version 5. Integers and times are big-endian, times as
 // Unix nanoseconds, so byte order is numeric order and a key range is a
 // time range. "\0" separates a string from what follows it.
 //
 //	meta                       "schema" -> uint32 schema version
 //	messages                   msgID -> JSON Message without Raw
-//	raw                        msgID -> codec byte, then the message (zstd),
-//	                           up to 16 KiB of it
+//	raw                        msgID -> codec byte, then the compressed
+//	                           message, up to 16 KiB of it; the codec is
+//	                           S2 (2) up to 64 KiB of message, else zstd (1)
 //	raw                        msgID chunk -> the next 16 KiB; chunk is a
 //	                           uint32 from 1
 //	quarantine                 msgID -> empty; messages that did not parse
@@ -29,8 +30,8 @@
 //
 // Version 1 (raw stored uncompressed, only the recipient index, entries
 // without a kind), version 2 (recipient index in id order, not time
-// order) and version 3 (each raw message in one value) are migrated in the
-// transaction that opens them.
+// order), version 3 (each raw message in one value) and version 4 (zstd
+// only) are migrated in the transaction that opens them.
 //
 // All writes go through one goroutine that commits whatever is queued in a
 // single transaction (group commit). Deliver returns only after the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,7 +102,8 @@ func writeV3File(t *testing.T, path string, raw []byte) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	compressed := st.compress(raw)
+	// Files before schema 5 hold zstd only.
+	compressed := st.codec.enc.EncodeAll(raw, []byte{rawZstd})
 	st.Close()
 
 	updateFile(t, path, func(tx *bolt.Tx) error {
@@ -114,4 +116,105 @@ func writeV3File(t *testing.T, path string, raw []byte) {
 		}
 		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, 3))
 	})
+}
+
+// firstRawByte returns the codec byte of message id's first raw value.
+func firstRawByte(t *testing.T, st *Store, id uint64) byte {
+	t.Helper()
+	var codec byte
+	st.db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket(bucketRaw).Get(itob(id)); len(v) > 0 {
+			codec = v[0]
+		}
+		return nil
+	})
+	return codec
+}
+
+func TestDeliver_RawCodecBySize(t *testing.T) {
+	tests := []struct {
+		name  string
+		raw   []byte
+		codec byte
+	}{
+		{"empty", []byte{}, rawS2},
+		{"bounce", bytes.Repeat([]byte("Diagnostic-Code: smtp; 550 5.1.1 unknown\r\n"), 50), rawS2},
+		{"at the S2 limit", incompressible(t, maxS2Size), rawS2},
+		{"past the S2 limit", incompressible(t, maxS2Size+1), rawZstd},
+		{"large and compressible", bytes.Repeat([]byte("x"), 3*maxS2Size), rawZstd},
+	}
+	now := t0
+	st := openAt(t, &now, Options{})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg := &Message{Received: t0, Raw: tt.raw}
+			deliver(t, st, msg)
+
+			if got := firstRawByte(t, st, msg.ID); got != tt.codec {
+				t.Errorf("codec byte = %d, want %d", got, tt.codec)
+			}
+			got, err := st.Message(msg.ID)
+			if err != nil {
+				t.Fatalf("Message(%d): %v", msg.ID, err)
+			}
+			if !bytes.Equal(got.Raw, tt.raw) {
+				t.Errorf("Message(%d): raw of %d bytes, want the %d bytes delivered", msg.ID, len(got.Raw), len(tt.raw))
+			}
+		})
+	}
+}
+
+func TestDecompress_S2PastSizeLimit(t *testing.T) {
+	now := t0
+	st := openAt(t, &now, Options{})
+	// An S2 block starts with its decoded length as a uvarint.
+	record := binary.AppendUvarint([]byte{rawS2}, maxRawSize+1)
+	record = append(record, 0, 0, 0, 0)
+
+	if _, err := st.decompress(record); err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("decompress of a block declaring %d bytes: err = %v, want the size limit error", maxRawSize+1, err)
+	}
+}
+
+func TestOpen_V4ZstdStillRead(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bounced.db")
+	raw := []byte("Final-Recipient: rfc822; alice@example.com\r\nStatus: 5.1.1\r\n")
+	st, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := &Message{Received: t0, Raw: raw}
+	deliver(t, st, msg)
+	zstdRecord := st.codec.enc.EncodeAll(raw, []byte{rawZstd})
+	st.Close()
+	updateFile(t, path, func(tx *bolt.Tx) error {
+		if err := tx.Bucket(bucketRaw).Put(itob(msg.ID), zstdRecord); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, binary.BigEndian.AppendUint32(nil, 4))
+	})
+
+	st, err = Open(path, Options{})
+	if err != nil {
+		t.Fatalf("Open of a version 4 file: %v", err)
+	}
+	defer func() {
+		st.Close()
+		checkConsistency(t, path)
+	}()
+	got, err := st.Message(msg.ID)
+	if err != nil || !bytes.Equal(got.Raw, raw) {
+		t.Errorf("Message(%d): raw %q, err %v; want the zstd record's %q", msg.ID, got.Raw, err, raw)
+	}
+	if codec := firstRawByte(t, st, msg.ID); codec != rawZstd {
+		t.Errorf("codec byte after opening = %d, want the zstd record kept (%d)", codec, rawZstd)
+	}
+	var version []byte
+	st.db.View(func(tx *bolt.Tx) error {
+		version = append(version, tx.Bucket(bucketMeta).Get(keySchema)...)
+		return nil
+	})
+	if len(version) != 4 || binary.BigEndian.Uint32(version) != schemaVersion {
+		t.Errorf("schema after opening = %v, want %d", version, schemaVersion)
+	}
 }

@@ -11,7 +11,7 @@ import (
 )
 
 // schemaVersion is the layout described in the package documentation.
-const schemaVersion = 4
+const schemaVersion = 5
 
 var (
 	bucketMeta         = []byte("meta")
@@ -74,6 +74,8 @@ func (s *Store) initSchema(tx *bolt.Tx) error {
 			return fmt.Errorf("migrating schema %d to 4: %w", version, err)
 		}
 	}
+	// Schema 5 adds the S2 codec byte and needs no rewrite. Its number
+	// keeps an older program, which cannot read S2, from opening the file.
 	return meta.Put(keySchema, binary.BigEndian.AppendUint32(nil, schemaVersion))
 }
 
