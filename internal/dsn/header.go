@@ -8,8 +8,13 @@ import (
 )
 
 // maxFastFields bounds the fields readHeaderFast collects before it
-// leaves a header section to textproto.ReadHeader.
-const maxFastFields = 1024
+// leaves a header section to textproto.ReadHeader, and maxFastSection
+// the bytes, so that a hostile header is not copied only to be read
+// again by go-message (see readRoot).
+const (
+	maxFastFields  = 1024
+	maxFastSection = maxHeaderBytes / 2
+)
 
 // header is one header section, of a message, a MIME part or a
 // delivery-status block, with its fields in the order they appear.
@@ -134,8 +139,11 @@ func readHeaderFields(data []byte, keep func(name []byte) bool) (h header, n int
 
 	var buf [64]fieldSpan // on the stack for most headers
 	spans, n, ok := scanFields(data, keep, buf[:0])
-	if !ok || len(spans) == 0 {
-		return h, n, ok
+	if !ok || n > maxFastSection {
+		return h, 0, false
+	}
+	if len(spans) == 0 {
+		return h, n, true
 	}
 
 	// One copy of the section, which every name and value is sliced from.

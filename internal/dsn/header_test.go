@@ -127,3 +127,13 @@ func TestRawHeaderSection_SameAsReader(t *testing.T) {
 		}
 	}
 }
+
+func TestReadHeaderFast_DeclinesLargeSection(t *testing.T) {
+	value := strings.Repeat("x", maxFastSection)
+	if _, _, ok := readHeaderFast([]byte("Subject: " + value + "\n\nbody")); ok {
+		t.Errorf("readHeaderFast took a section of more than %d bytes", maxFastSection)
+	}
+	if _, n, ok := readHeaderFast([]byte("Subject: " + value[:1000] + "\n\nbody")); !ok || n != len("Subject: ")+1002 {
+		t.Errorf("readHeaderFast of a small section = %d, %v; want %d, true", n, ok, len("Subject: ")+1002)
+	}
+}

@@ -222,12 +222,12 @@ func (p *parser) walkRoot(root *rootEntity, mediaType string, params mediaParams
 // ReadWithOptions, whose error may be a soft one about the body's
 // charset or transfer encoding.
 func readRoot(data []byte) (*rootEntity, error) {
-	if h, n, ok := readHeaderFast(data); ok && n <= maxHeaderBytes/2 {
+	if h, n, ok := readHeaderFast(data); ok {
 		return &rootEntity{header: h, body: data[n:]}, nil
 	}
 
 	end := headerEnd(data)
-	if end > maxHeaderBytes/2 {
+	if end > maxFastSection {
 		readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
 		e, err := message.ReadWithOptions(bytes.NewReader(data), readOpts)
 		if e == nil {
