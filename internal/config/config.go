@@ -211,6 +211,13 @@ func Decode(r io.Reader) (Config, error) {
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 		return Config{}, locateSyntaxError(data, err)
 	}
+
+	// The decoder reads one document, so the settings of any after it
+	// would be dropped without a word.
+	var next yaml.Node
+	if err := dec.Decode(&next); err == nil && len(next.Content) > 0 {
+		return Config{}, fmt.Errorf("yaml: line %d: a second document starts here; put all settings in one document", next.Line)
+	}
 	return cfg, nil
 }
 

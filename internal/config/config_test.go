@@ -53,6 +53,10 @@ func TestDecode_Errors(t *testing.T) {
 	}{
 		{"unknown key", "smtp:\n  listn: x\n", `line 2: unknown key "listn"`},
 		{"wrong type", "shutdown_timeout: soon\n", `line 1: shutdown_timeout: want a duration such as 30s or 5m, not "soon"`},
+		{"second document", "---\nsmtp:\n  max_recipients: 10\n---\nsmtp:\n  max_recipients: lots\n",
+			`line 4: a second document starts here; put all settings in one document`},
+		{"second document after an empty one", "---\n# none\n---\nlog_level: debug\n",
+			`line 3: a second document starts here`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

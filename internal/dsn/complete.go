@@ -57,7 +57,7 @@ func completeRecipient(r *Recipient, prose *plainBounce, only bool) {
 		r.FailedCommand = findFailedCommand(para)
 	}
 	if r.FailedCommand == "" {
-		r.FailedCommand = transcriptCommand(prose.lines, r.FinalRecipient, r.DiagnosticCode)
+		r.FailedCommand = prose.transcriptCommand(r.FinalRecipient, r.DiagnosticCode)
 	}
 	if r.ReplyCode == 0 {
 		code, status := scanDiagnostic(para)

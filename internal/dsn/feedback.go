@@ -33,11 +33,12 @@ func (p *parser) readFeedbackReport(body io.Reader) {
 
 // addComplainedRecipients makes a recipient of each Original-Rcpt-To of
 // a feedback report, or of the returned message's To when the report
-// names none (Original-Rcpt-To is optional).
+// names none (Original-Rcpt-To is optional) and To names one address.
+// One person complained, and a To of several does not say which of them.
 func (p *parser) addComplainedRecipients() {
 	addrs := p.complained
-	if len(addrs) == 0 && p.report.Original.To != "" {
-		addrs = strings.Split(p.report.Original.To, ", ")
+	if len(addrs) == 0 && p.report.Original.To != "" && !strings.Contains(p.report.Original.To, ", ") {
+		addrs = []string{p.report.Original.To}
 	}
 
 	for _, a := range addrs {

@@ -98,7 +98,12 @@ func BenchmarkParse(b *testing.B) {
 		{"typical", readFixture(b, "postfix-cox-aup.eml")},
 		{"typical-crlf", toCRLF(readFixture(b, "postfix-cox-aup.eml"))},
 		{"4MiB", largeBounce(b, 4<<20)},
+		{"16MiB", largeBounce(b, 16<<20)},
+		{"16MiB-nested", largeNestedNotice(16 << 20)},
+		{"1000-recipients-nested", manyRecipientsNested(0)},
+		{"1000-recipients-nested-1MiB-To", manyRecipientsNested(1 << 20)},
 		{"4MiB-hostile-text", hostileText(strings.Repeat("a.", 2<<20))},
+		{"hostile-short-lines", hostileText(strings.Repeat("a\n", 128<<10))},
 	}
 
 	for _, in := range inputs {
@@ -130,6 +135,8 @@ func TestParse_HostilePlainText(t *testing.T) {
 		"reply codes":     strings.Repeat("550 5.1.1 ", 400000),
 		"command phrases": strings.Repeat("after after after ", 200000),
 		"addresses":       strings.Repeat("x@y.example ", 300000),
+		// Each recipient once read every line for a transcript: seconds.
+		"short lines": strings.Repeat("a\n", 128<<10),
 	}
 	for name, body := range bodies {
 		r, err := parse(hostileText(body))

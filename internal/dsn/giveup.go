@@ -45,10 +45,21 @@ func lowerASCII(dst []byte, s string) []byte {
 	return dst
 }
 
+// hasGiveUpPhrase reports whether lower holds one of giveUpPhrases
+// followed by a number, the queue lifetime. Without the number,
+// "could not be delivered for the following reason" would read as a
+// give-up and make a delay notice a failure.
 func hasGiveUpPhrase(lower []byte) bool {
 	for _, p := range giveUpPhrases {
-		if bytes.Contains(lower, []byte(p)) {
-			return true
+		for rest := lower; ; {
+			i := bytes.Index(rest, []byte(p))
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(p):]
+			if after := bytes.TrimLeft(rest, " "); len(after) > 0 && isDigit(after[0]) {
+				return true
+			}
 		}
 	}
 	return false

@@ -11,9 +11,14 @@ import (
 // in ISO-2022-JP into a Diagnostic-Code field, whose delivery-status part
 // has no charset to say so; the encoding is 7-bit, and its escape to JIS
 // X 0208 ("ESC $ B", or "ESC $ @" for the 1978 set) is what marks it.
-// Text that does not decode is returned as it is.
+// Text that does not decode is returned as it is, and so is text with
+// bytes outside 7-bit ASCII: it is not ISO-2022-JP, and the decoder would
+// replace its UTF-8 or Latin-1 characters with U+FFFD.
 func decodeJIS(text string) string {
 	if !strings.Contains(text, "\x1b$B") && !strings.Contains(text, "\x1b$@") {
+		return text
+	}
+	if !isASCII(text) {
 		return text
 	}
 

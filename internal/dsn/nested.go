@@ -23,10 +23,11 @@ func (p *parser) readNestedBounce(data []byte, s *headerSummary) {
 
 	inner := &parser{report: &Report{Kind: KindNotBounce}, opts: p.opts, nested: true}
 	defer inner.release()
-	if !inner.parseNested(returned) {
+	found, bySystem := inner.parseNested(returned)
+	if !found {
 		return
 	}
-	p.mergeNested(inner.report)
+	p.mergeNested(inner.report, bySystem)
 }
 
 // lacksDetail reports whether the report, so far, is a bounce with no
@@ -44,11 +45,12 @@ func (p *parser) lacksDetail(s *headerSummary) bool {
 }
 
 // parseNested parses the returned message as a report of its own and
-// reports whether it is a failure or delay with recipients.
-func (p *parser) parseNested(data []byte) bool {
+// reports whether it is a failure or delay with recipients, and whether
+// its header names a mail system as the sender.
+func (p *parser) parseNested(data []byte) (found, bySystem bool) {
 	root, err := readRoot(data)
 	if err != nil && !isSoftError(err) {
-		return false
+		return false, false
 	}
 
 	h := root.header
@@ -63,15 +65,19 @@ func (p *parser) parseNested(data []byte) bool {
 	p.decideKind(h, summary)
 
 	kind := p.report.Kind
-	return (kind == KindFailure || kind == KindDelay) && len(p.report.Recipients) > 0
+	found = (kind == KindFailure || kind == KindDelay) && len(p.report.Recipients) > 0
+	return found, sentByMailSystem(summary)
 }
 
 // mergeNested takes the details of the nested report. An outer recipient
 // that the nested report names gets its status, reply and diagnostic.
 // When it names none of them, and the outer recipients are only the
 // returned message's To that readPlainBounce assumed, they are the
-// nested report's sender, so the nested recipients replace them.
-func (p *parser) mergeNested(inner *Report) {
+// nested report's sender, so the nested recipients replace them. That
+// happens only when bySystem reports that a mail system sent the nested
+// report. Otherwise the returned message is an original that quotes a
+// bounce, and whoever wrote it could name any address there.
+func (p *parser) mergeNested(inner *Report, bySystem bool) {
 	matched := false
 	for i := range p.report.Recipients {
 		r := &p.report.Recipients[i]
@@ -82,7 +88,7 @@ func (p *parser) mergeNested(inner *Report) {
 			}
 		}
 	}
-	if !matched && !p.onlyOriginalTo() {
+	if !matched && (!bySystem || !p.onlyOriginalTo()) {
 		return
 	}
 
@@ -103,9 +109,14 @@ func (p *parser) mergeNested(inner *Report) {
 // the returned message's To field, the recipient that readPlainBounce
 // assumes for a bounce that names none.
 func (p *parser) onlyOriginalTo() bool {
-	to := strings.ToLower(p.report.Original.To)
+	// A set, because a substring search of To per recipient takes time
+	// proportional to MaxRecipients times a To of up to a megabyte.
+	to := make(map[string]bool)
+	for _, a := range strings.Split(p.report.Original.To, ", ") {
+		to[strings.ToLower(a)] = true
+	}
 	for _, r := range p.report.Recipients {
-		if r.FinalRecipient == "" || !strings.Contains(to, strings.ToLower(r.FinalRecipient)) {
+		if r.FinalRecipient == "" || !to[strings.ToLower(r.FinalRecipient)] {
 			return false
 		}
 	}

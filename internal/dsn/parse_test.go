@@ -167,7 +167,12 @@ func TestParse_Kinds(t *testing.T) {
 		{"sendmail-folded-multi.eml", KindFailure,
 			[]string{"carol@example.com", "dave@example.net", "erin@example.org"}},
 		{"delay-nested-mixed.eml", KindDelay, []string{"frank@example.com"}},
+		// "could not be delivered for the following reason" names no
+		// queue lifetime, so the 451 is still a delay.
+		{"delay-delivered-for-reason.eml", KindDelay, []string{"bob@example.org"}},
 		{"arf-abuse.eml", KindComplaint, []string{"grace@example.net"}},
+		// No Original-Rcpt-To, and the To names three: one complained.
+		{"arf-several-to.eml", KindComplaint, nil},
 		{"vacation.eml", KindAutoReply, []string{"heidi@example.com"}},
 		{"plain-mail.eml", KindNotBounce, nil},
 		{"global-dsn.eml", KindFailure, []string{"陳健@example.cn"}},

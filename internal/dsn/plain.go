@@ -87,6 +87,9 @@ type plainBounce struct {
 	// subject is the bounce's subject, lower-cased, where Sendmail says
 	// it gave up (see giveUpStatement).
 	subject string
+
+	// transcript is the prose's session transcript; read on first use.
+	transcript *transcript
 }
 
 // extractPlain finds the failed recipients in the prose of a bounce and
@@ -131,7 +134,7 @@ func extractPlain(b *plainBounce) []Recipient {
 		}
 		r.FinalRecipient = addr
 		if r.FailedCommand == "" {
-			r.FailedCommand = transcriptCommand(b.lines, addr, r.DiagnosticCode)
+			r.FailedCommand = b.transcriptCommand(addr, r.DiagnosticCode)
 		}
 		rcpts = append(rcpts, r)
 	}

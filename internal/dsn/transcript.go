@@ -2,6 +2,13 @@ package dsn
 
 import "strings"
 
+// maxTranscriptReplies is the number of "<<<" reply lines of a transcript
+// that are compared with each recipient. Each recipient is compared with
+// every reply, so the cap bounds the work of a bounce that lists many
+// recipients above a long transcript. A real transcript has a reply or
+// two per failed recipient, well below it for MaxRecipients recipients.
+const maxTranscriptReplies = 4 * MaxRecipients
+
 // transcriptCommand returns the SMTP command whose reply failed rcpt in
 // a session transcript within lines, or "" when the transcript does not
 // show it. Sendmail writes the session after "Transcript of session
@@ -11,26 +18,90 @@ import "strings"
 // rcpt or is the reply of the diagnostic, so that in a transcript of
 // several recipients each one gets the command that failed it.
 func transcriptCommand(lines []string, rcpt, diagnostic string) string {
-	rcpt, diagnostic = asciiLower(rcpt), asciiLower(diagnostic)
-	command := ""
+	return readTranscript(lines).command(rcpt, diagnostic)
+}
+
+// transcriptCommand is transcriptCommand of the prose, whose transcript
+// is read once for all recipients.
+func (b *plainBounce) transcriptCommand(rcpt, diagnostic string) string {
+	if b.transcript == nil {
+		b.transcript = readTranscript(b.lines)
+	}
+	return b.transcript.command(rcpt, diagnostic)
+}
+
+// transcript is the part of a session transcript that decides the failed
+// command of any recipient: the replies up to the first "SMTP command"
+// heading, and the command that the heading names.
+type transcript struct {
+	lines   []string
+	replies []transcriptReply
+	heading string // the command after the heading, or ""
+}
+
+// transcriptReply is one "<<<" line that follows a ">>>" command.
+type transcriptReply struct {
+	command string
+	reply   string // lower-cased, without "<<< "
+	at      int    // the index of the line in lines
+
+	// afterGoAhead is set when a 354 reply came before this one after
+	// the same command: DATA was accepted, so this reply answered the
+	// message, not a pipelined RCPT TO.
+	afterGoAhead bool
+
+	// rcptChecked and rcpt cache, for a reply after DATA, whether it
+	// answered a pipelined RCPT TO (see hasLaterReply).
+	rcptChecked, rcpt bool
+}
+
+func readTranscript(lines []string) *transcript {
+	t := &transcript{lines: lines}
+	command, goAhead := "", false
 	for i, line := range lines {
 		line = strings.TrimSpace(line)
 		switch {
 		case strings.HasPrefix(line, ">>> "):
-			command = commandAt(asciiLower(line[len(">>> "):]))
+			command, goAhead = commandAt(asciiLower(line[len(">>> "):])), false
 		case strings.HasPrefix(line, "<<< ") && command != "":
-			if !isReplyFor(asciiLower(line[len("<<< "):]), rcpt, diagnostic) {
-				continue
+			reply := transcriptReply{command: command, reply: asciiLower(line[len("<<< "):]), at: i, afterGoAhead: goAhead}
+			if len(t.replies) < maxTranscriptReplies {
+				t.replies = append(t.replies, reply)
 			}
-			if command == "DATA" && hasLaterReply(lines[i:]) {
-				return "RCPT"
-			}
-			return command
+			goAhead = goAhead || strings.HasPrefix(reply.reply, "354")
 		case isCommandHeading(line) && i+1 < len(lines):
-			return commandAt(asciiLower(strings.TrimSpace(lines[i+1])))
+			t.heading = commandAt(asciiLower(strings.TrimSpace(lines[i+1])))
+			return t
 		}
 	}
-	return ""
+	return t
+}
+
+// command returns the command of the first reply for rcpt or diagnostic,
+// else the command that a heading names.
+func (t *transcript) command(rcpt, diagnostic string) string {
+	rcpt, diagnostic = asciiLower(rcpt), asciiLower(diagnostic)
+	for i := range t.replies {
+		r := &t.replies[i]
+		if !isReplyFor(r.reply, rcpt, diagnostic) {
+			continue
+		}
+		if r.command == "DATA" && !r.afterGoAhead && t.answersRCPT(r) {
+			return "RCPT"
+		}
+		return r.command
+	}
+	return t.heading
+}
+
+// answersRCPT reports whether r, a reply after DATA, answered a pipelined
+// RCPT TO. Each recipient that the reply names asks again, and the lines
+// up to the next reply may be most of the prose.
+func (t *transcript) answersRCPT(r *transcriptReply) bool {
+	if !r.rcptChecked {
+		r.rcptChecked, r.rcpt = true, hasLaterReply(t.lines[r.at:])
+	}
+	return r.rcpt
 }
 
 // hasLaterReply reports whether, after the reply whose first line is

@@ -45,6 +45,18 @@ func TestTranscriptCommand_Pipelining(t *testing.T) {
 			want:       "DATA",
 		},
 		{
+			// The 354 accepted DATA, so the refusal answered the message
+			// and the 421 that follows it closes the session.
+			name: "DATA refusal before a closing reply",
+			transcript: `>>> DATA
+<<< 354 Enter mail, end with "." on a line by itself
+<<< 550 5.1.1 <lena@example.net>... User unknown
+<<< 421 4.7.0 mx.example.net closing connection`,
+			rcpt:       "lena@example.net",
+			diagnostic: "550 5.1.1 <lena@example.net>... User unknown",
+			want:       "DATA",
+		},
+		{
 			name: "RCPT logged on its own",
 			transcript: `>>> RCPT To:<lena@example.net>
 <<< 550 5.1.1 <lena@example.net>... User unknown
@@ -62,5 +74,16 @@ func TestTranscriptCommand_Pipelining(t *testing.T) {
 				t.Errorf("transcriptCommand = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestTranscriptCommand_ReplyLimit(t *testing.T) {
+	lines := []string{">>> RCPT To:<lena@example.net>"}
+	for range maxTranscriptReplies {
+		lines = append(lines, "<<< 451 4.3.0 try again later")
+	}
+	lines = append(lines, "<<< 550 5.1.1 <lena@example.net>... User unknown")
+	if got := transcriptCommand(lines, "lena@example.net", ""); got != "" {
+		t.Errorf("transcriptCommand = %q, want none: the reply is past the limit", got)
 	}
 }

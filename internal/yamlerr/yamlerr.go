@@ -7,14 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
-
-// maxLines is the longest file whose syntax errors are located, because
-// locating costs one parse per line up to the error.
-const maxLines = 5000
 
 // syntaxErrorRE splits a syntax error of go.yaml.in/yaml/v3 into its line,
 // if any, and its problem.
@@ -41,18 +39,29 @@ func Locate(data []byte, err error) (line int, problem string, ok bool) {
 	}
 	problem = m[1]
 
+	// A binary search parses about log2(lines) prefixes, where a parse of
+	// each prefix in turn is quadratic in the file's length. It assumes
+	// that a prefix longer than one that fails with problem fails with it
+	// too, because the parser reads the same bytes up to the problem.
 	lines := bytes.SplitAfter(data, []byte("\n"))
-	for n := 1; n <= len(lines) && n <= maxLines; n++ {
-		var node yaml.Node
-		perr := yaml.Unmarshal(bytes.Join(lines[:n], nil), &node)
-		if perr == nil {
-			continue
-		}
-		if pm := syntaxErrorRE.FindStringSubmatch(perr.Error()); pm != nil && pm[1] == problem {
-			return n, problem, true
-		}
+	fails := func(i int) bool { return failsWith(bytes.Join(lines[:i+1], nil), problem) }
+	n := sort.Search(len(lines), fails) + 1
+	if n > len(lines) {
+		return 0, "", false
 	}
-	return 0, "", false
+	return n, problem, true
+}
+
+// failsWith reports whether data fails to parse with the syntax error
+// problem.
+func failsWith(data []byte, problem string) bool {
+	var node yaml.Node
+	err := yaml.Unmarshal(data, &node)
+	if err == nil {
+		return false
+	}
+	m := syntaxErrorRE.FindStringSubmatch(err.Error())
+	return m != nil && m[1] == problem
 }
 
 // unknownFieldRE matches go.yaml.in/yaml/v3's message for a key that
@@ -143,7 +152,7 @@ func rewrite(root *yaml.Node, msg string) string {
 	if m == nil {
 		return fmt.Sprintf("line %d: %s", line, Problem(problem))
 	}
-	path, value := valueAt(root, line, tagKind(m[1]), "")
+	path, value := valueAt(root, line, tagKind(m[1]), m[2])
 	if path == "" {
 		return fmt.Sprintf("line %d: %s", line, Problem(problem))
 	}
@@ -164,21 +173,57 @@ func tagKind(tag string) yaml.Kind {
 	return yaml.ScalarNode
 }
 
-// valueAt returns the dotted path below path, such as
-// smtp.max_recipients or rules[2].tags[0], and the node of the outermost
-// value of the given kind that starts on line in n, or "" and nil when
-// none does. Keys are not values: a mapping starts on the line of its
-// first key.
-func valueAt(n *yaml.Node, line int, kind yaml.Kind, path string) (string, *yaml.Node) {
+// candidate is a value that a type error's line, kind and value text
+// may describe, with the dotted path of its key.
+type candidate struct {
+	path string
+	node *yaml.Node
+
+	// anchored is set when the value or one that contains it has an
+	// anchor, because an alias or a merge key ("<<") may then have copied
+	// it to another key, and yaml.v3's message does not name that key.
+	anchored bool
+}
+
+// valueAt returns the dotted path, such as smtp.max_recipients or
+// rules[2].tags[0], and the node of the one value of the given kind that
+// starts on line. A scalar must also match text, the value as yaml.v3
+// quotes it. It returns "" and nil when no value or several match, or
+// when an alias may have copied the value, so that the error names no key
+// rather than a wrong one. Keys are not values, and a block mapping
+// starts on the line of its first key.
+func valueAt(root *yaml.Node, line int, kind yaml.Kind, text string) (string, *yaml.Node) {
+	var found []candidate
+	collectValues(root, line, kind, "", false, &found)
+	if kind == yaml.ScalarNode {
+		found = slices.DeleteFunc(found, func(c candidate) bool { return !quotes(text, c.node.Value) })
+	}
+	if len(found) != 1 || found[0].anchored {
+		return "", nil
+	}
+	return found[0].path, found[0].node
+}
+
+// quotes reports whether text is value as a yaml.v3 type error quotes
+// it: whole up to 10 bytes, else its first 7 bytes and "...".
+func quotes(text, value string) bool {
+	if len(value) > 10 {
+		return text == value[:7]+"..."
+	}
+	return text == value
+}
+
+// collectValues appends to found each value below path in n of the
+// given kind that starts on line.
+func collectValues(n *yaml.Node, line int, kind yaml.Kind, path string, anchored bool, found *[]candidate) {
+	anchored = anchored || n.Anchor != ""
 	if path != "" && n.Kind == kind && n.Line == line {
-		return path, n
+		*found = append(*found, candidate{path: path, node: n, anchored: anchored})
 	}
 	switch n.Kind {
 	case yaml.DocumentNode:
 		for _, c := range n.Content {
-			if p, v := valueAt(c, line, kind, path); v != nil {
-				return p, v
-			}
+			collectValues(c, line, kind, path, anchored, found)
 		}
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -186,16 +231,11 @@ func valueAt(n *yaml.Node, line int, kind yaml.Kind, path string) (string, *yaml
 			if path != "" {
 				p = path + "." + p
 			}
-			if p, v := valueAt(n.Content[i+1], line, kind, p); v != nil {
-				return p, v
-			}
+			collectValues(n.Content[i+1], line, kind, p, anchored, found)
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			if p, v := valueAt(c, line, kind, fmt.Sprintf("%s[%d]", path, i)); v != nil {
-				return p, v
-			}
+			collectValues(c, line, kind, fmt.Sprintf("%s[%d]", path, i), anchored, found)
 		}
 	}
-	return "", nil
 }

@@ -1,6 +1,7 @@
 package yamlerr
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ func TestLocate(t *testing.T) {
 		{"misindented key", "a:\n  b: 1\n  c: 2\n d: 3\n", 4},
 		{"unclosed flow list", "a: 1\nb: [1, 2\nc: 3\nd: 4\n", 2}, // where the list opens
 		{"unclosed quote", "a: 1\nb: 2\nc: \"open\n", 3},
+		{"after 6000 lines", strings.Repeat("- a\n", 6000) + "- [b\n", 6001},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +89,21 @@ func TestTypeError_NamesKeyAndExpectedValue(t *testing.T) {
 			`yaml: line 4: rules[1].weight: want a number, not "heavy"`},
 		{"list item", "rules:\n  - tags:\n      - a\n      - {b: c}\n",
 			`yaml: line 4: rules[0].tags[1]: want a single value, not a mapping`},
+		{"long value", "smtp:\n  max_recipients: a hundred and ten\n",
+			`yaml: line 2: smtp.max_recipients: want a whole number, not "a hundred and ten"`},
+		// Several values share the line of a flow mapping: the one that
+		// yaml.v3 quotes is named.
+		{"second in a flow mapping", "smtp: {max_recipients: 10, timeout: 5 min}\n",
+			`yaml: line 1: smtp.timeout: want a duration such as 30s or 5m, not "5 min"`},
+		// Two mappings start on line 2, smtp's and domains', and the
+		// message does not say which: no key is named.
+		{"mapping on its parent's line", "smtp:\n  domains: {a: b}\n",
+			`yaml: line 2: want a list, not a mapping`},
+		// yaml.v3 reports the anchored value, not the alias in sync.
+		{"alias", "store:\n  path: &p maybe\n  sync: *p\n",
+			`yaml: line 2: want true or false, not "maybe"`},
+		{"merge key", "base: &b\n  max_recipients: lots\nsmtp:\n  <<: *b\n",
+			`yaml: line 2: want a whole number, not "lots"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -96,5 +113,22 @@ func TestTypeError_NamesKeyAndExpectedValue(t *testing.T) {
 				t.Errorf("TypeError = %v\nwant %s", err, tt.want)
 			}
 		})
+	}
+}
+
+// BenchmarkLocate locates a syntax error at the end of the embedded rules
+// file, where a search that parsed each prefix in turn took seconds.
+func BenchmarkLocate(b *testing.B) {
+	data, err := os.ReadFile("../classify/rules.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	data = append(data, "  - id: [\n"...)
+	var v any
+	yamlErr := yaml.Unmarshal(data, &v)
+	for b.Loop() {
+		if _, _, ok := Locate(data, yamlErr); !ok {
+			b.Fatalf("%v not located", yamlErr)
+		}
 	}
 }
