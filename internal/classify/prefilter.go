@@ -1,6 +1,9 @@
 package classify
 
-import "regexp/syntax"
+import (
+	"regexp/syntax"
+	"strings"
+)
 
 // requiredLiterals returns strings of which every match of pattern
 // contains at least one, or nil when it cannot tell. Classify checks them
@@ -178,28 +181,58 @@ func minLen(set []string) int {
 // of them as a match and skips the regular expression, whose backtracking
 // over a long alternation costs far more than the scan.
 func sufficientLiterals(pattern string) []string {
+	var out []string
+	for _, alt := range alternativesOf(pattern) {
+		out = append(out, sufficientExact(alt)...)
+	}
+	return out
+}
+
+// residualPattern returns the alternatives of pattern that
+// sufficientLiterals takes no literals from, joined into one pattern. In
+// a text without any sufficient literal, pattern matches exactly where the
+// residual does, so Classify runs the residual, often a small part of a
+// long alternation. It returns "" when every alternative gave literals,
+// and pattern itself when none did.
+func residualPattern(pattern string) string {
+	alternatives := alternativesOf(pattern)
+	var rest []string
+	for _, alt := range alternatives {
+		if sufficientExact(alt) == nil {
+			rest = append(rest, alt.String())
+		}
+	}
+	if len(rest) == len(alternatives) {
+		return pattern
+	}
+	return strings.Join(rest, "|")
+}
+
+// alternativesOf returns the top-level alternatives of pattern,
+// simplified, or nil when it does not parse.
+func alternativesOf(pattern string) []*syntax.Regexp {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
 		return nil
 	}
 	re = re.Simplify()
-	alternatives := []*syntax.Regexp{re}
 	if re.Op == syntax.OpAlternate {
-		alternatives = re.Sub
+		return re.Sub
 	}
+	return []*syntax.Regexp{re}
+}
 
-	var out []string
-	for _, alt := range alternatives {
-		if hasAssertion(alt) {
-			continue
-		}
-		exact, ok := exactLiterals(alt)
-		if !ok || minLen(exact) == 0 {
-			continue
-		}
-		out = append(out, exact...)
+// sufficientExact returns the strings that alt matches when it matches
+// a small, fixed set of non-empty strings with no assertion, else nil.
+func sufficientExact(alt *syntax.Regexp) []string {
+	if hasAssertion(alt) {
+		return nil
 	}
-	return out
+	exact, ok := exactLiterals(alt)
+	if !ok || minLen(exact) == 0 {
+		return nil
+	}
+	return exact
 }
 
 func hasAssertion(re *syntax.Regexp) bool {

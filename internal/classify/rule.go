@@ -58,6 +58,13 @@ type rule struct {
 	textIDs    []int32 // literal ids of text
 	required   []int32 // literal ids one of which a match of re contains; nil when unknown
 	sufficient []int32 // literal ids any of which proves that re matches
+
+	// residual matches where re does in a text without a sufficient
+	// literal (see residualPattern); nil when it then never matches.
+	// residualRequired are literal ids one of which a match of residual
+	// contains; nil when unknown.
+	residual         *regexp.Regexp
+	residualRequired []int32
 }
 
 // facts is the input prepared once per call for all rules.
@@ -103,7 +110,7 @@ func (r *rule) matches(f *facts) bool {
 		if r.required != nil && !f.hits.any(r.required) {
 			return false
 		}
-		if !f.hits.any(r.sufficient) && !r.re.MatchString(f.text) {
+		if !f.hits.any(r.sufficient) && !r.residualMatches(f) {
 			return false
 		}
 	}
@@ -243,7 +250,42 @@ func (r *rule) compilePattern(lits *literalTable) error {
 	for _, s := range sufficientLiterals(r.pattern) {
 		r.sufficient = append(r.sufficient, lits.add(s))
 	}
+	return r.compileResidual(lits)
+}
+
+// compileResidual compiles the residual of the pattern (see
+// residualPattern) and registers its required literals with lits.
+func (r *rule) compileResidual(lits *literalTable) error {
+	residual := residualPattern(r.pattern)
+	switch residual {
+	case "":
+		return nil
+	case r.pattern:
+		r.residual, r.residualRequired = r.re, r.required
+		return nil
+	}
+
+	re, err := regexp.Compile(residual)
+	if err != nil {
+		return fmt.Errorf("compiling the residual %q of the pattern: %w", residual, err)
+	}
+	r.residual = re
+	for _, s := range requiredLiterals(residual) {
+		r.residualRequired = append(r.residualRequired, lits.add(s))
+	}
 	return nil
+}
+
+// residualMatches reports whether the residual of the pattern matches
+// f's text, which holds none of the sufficient literals.
+func (r *rule) residualMatches(f *facts) bool {
+	if r.residual == nil {
+		return false
+	}
+	if r.residualRequired != nil && !f.hits.any(r.residualRequired) {
+		return false
+	}
+	return r.residual.MatchString(f.text)
 }
 
 func matchesAnyCode(patterns []codePattern, c code) bool {

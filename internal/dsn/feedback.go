@@ -3,9 +3,6 @@ package dsn
 import (
 	"io"
 	"strings"
-
-	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
 )
 
 // readFeedbackReport reads a message/feedback-report body (RFC 5965
@@ -57,7 +54,7 @@ func (p *parser) addComplainedRecipients() {
 // automatic reply: marked "Auto-Submitted: auto-replied" (RFC 3834
 // section 5) and not sent by a mailer daemon or postmaster, whose
 // messages so marked are bounces in a plain-text format.
-func isAutoReply(h message.Header) bool {
+func isAutoReply(h header) bool {
 	value := strings.ToLower(removeComments(h.Get("Auto-Submitted")))
 	if strings.TrimSpace(strings.SplitN(value, ";", 2)[0]) != "auto-replied" {
 		return false
@@ -72,14 +69,14 @@ func isAutoReply(h message.Header) bool {
 
 // addAutoReplySender makes the sender of an automatic reply its
 // recipient: the address the original was sent to.
-func (p *parser) addAutoReplySender(h message.Header) {
+func (p *parser) addAutoReplySender(h header) {
 	if a := senderAddress(h); a != "" {
 		p.report.Recipients = append(p.report.Recipients, Recipient{FinalRecipient: a})
 	}
 }
 
-func senderAddress(h message.Header) string {
-	return firstAddress(mail.Header{Header: h}, "From")
+func senderAddress(h header) string {
+	return firstAddress(h, "From")
 }
 
 // autoReplySubjects are subject prefixes and phrases of vacation and
@@ -101,7 +98,7 @@ var autoReplySubjects = []string{
 // X-Autorespond, Apple's X-Apple-Action: VACATION, Precedence:
 // auto_reply), or an auto-reply subject from a sender that is no mailer
 // daemon.
-func isAutoReplyText(h message.Header, s *headerSummary) bool {
+func isAutoReplyText(h header, s *headerSummary) bool {
 	if h.Has("X-Autoreply") || h.Has("X-Autorespond") ||
 		strings.EqualFold(strings.TrimSpace(h.Get("X-Apple-Action")), "vacation") ||
 		strings.EqualFold(strings.TrimSpace(h.Get("Precedence")), "auto_reply") {
@@ -123,6 +120,6 @@ func isAutoReplyText(h message.Header, s *headerSummary) bool {
 // (RFC 2369) on the user's behalf. Apple Mail marks its own with
 // "X-Apple-Unsubscribe: true" and "Auto-Submitted: auto-replied", so it
 // is an opt-out, not a vacation reply.
-func isUnsubscribeRequest(h message.Header) bool {
+func isUnsubscribeRequest(h header) bool {
 	return strings.EqualFold(strings.TrimSpace(h.Get("X-Apple-Unsubscribe")), "true")
 }

@@ -28,7 +28,7 @@ func (p *parser) readDeliveryStatus(body io.Reader) {
 
 // readHeaderBlocks splits data into its header blocks after repairing the
 // lines textproto.ReadHeader would reject.
-func readHeaderBlocks(data []byte) []textproto.Header {
+func readHeaderBlocks(data []byte) []header {
 	blocks, rest := readHeaderBlocksFast(repairHeaderBlocks(data))
 	br := getReader(bytes.NewReader(rest))
 	defer putReader(br)
@@ -38,9 +38,9 @@ func readHeaderBlocks(data []byte) []textproto.Header {
 			break
 		}
 
-		h, err := textproto.ReadHeader(br)
-		if h.Len() > 0 {
-			blocks = append(blocks, h)
+		th, err := textproto.ReadHeader(br)
+		if th.Len() > 0 {
+			blocks = append(blocks, headerFromTextproto(th))
 		}
 		if err != nil {
 			break
@@ -132,7 +132,7 @@ func isFieldLine(line []byte) bool {
 // message block or merge it into the first recipient's block. A block with
 // Action or Status but no address still makes a recipient, whose address
 // the caller may know from elsewhere (a VERP return path).
-func (p *parser) addStatusBlock(h textproto.Header) {
+func (p *parser) addStatusBlock(h header) {
 	r := p.report
 	if r.ReportingMTA == "" {
 		r.ReportingMTA = parseMTAName(h.Get("Reporting-Mta"))
@@ -154,7 +154,7 @@ func (p *parser) addStatusBlock(h textproto.Header) {
 // parseRecipient reads one per-recipient block. A block without
 // Final-Recipient, which RFC 3464 requires, takes its FinalRecipient from
 // Original-Recipient.
-func parseRecipient(h textproto.Header) Recipient {
+func parseRecipient(h header) Recipient {
 	r := Recipient{
 		FinalRecipient:    parseAddressField(h.Get("Final-Recipient")),
 		OriginalRecipient: parseAddressField(h.Get("Original-Recipient")),

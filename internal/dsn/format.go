@@ -3,8 +3,6 @@ package dsn
 import (
 	"bytes"
 	"strings"
-
-	"github.com/emersion/go-message"
 )
 
 // A format recovers the recipients of one family of bounces that carry
@@ -26,21 +24,36 @@ type format interface {
 // headerSummary holds the lower-cased header values that decide which
 // formats are tried first.
 type headerSummary struct {
-	from, subject, mailer, received string
-	failedRecipients                string
+	from, subject, mailer string
+	failedRecipients      string
+
+	header       header
+	received     string // see receivedText
+	haveReceived bool
 }
 
-func summarizeHeader(h message.Header) *headerSummary {
-	s := &headerSummary{
+func summarizeHeader(h header) *headerSummary {
+	return &headerSummary{
 		from:             strings.ToLower(h.Get("From")),
 		subject:          strings.ToLower(decodedHeaderText(h, "Subject")),
 		mailer:           strings.ToLower(h.Get("X-Mailer")),
 		failedRecipients: h.Get("X-Failed-Recipients"),
+		header:           h,
+	}
+}
+
+// receivedText returns the values of the Received fields, lower-cased,
+// each followed by an LF. It is built on first use, because most
+// messages are decided without it and it is the largest part of a
+// header.
+func (s *headerSummary) receivedText() string {
+	if s.haveReceived {
+		return s.received
 	}
 
 	// One builder, sized up front: appending to a string per field was
 	// quadratic in the number of Received fields.
-	received := h.Values("Received")
+	received := s.header.Values("Received")
 	n := 0
 	for _, v := range received {
 		n += len(v) + 1
@@ -51,14 +64,14 @@ func summarizeHeader(h message.Header) *headerSummary {
 		writeLower(&b, v)
 		b.WriteByte('\n')
 	}
-	s.received = b.String()
-	return s
+	s.received, s.haveReceived = b.String(), true
+	return s.received
 }
 
 // bounceMessage is the input of a format: the header and the text that
 // the MIME walk kept.
 type bounceMessage struct {
-	header  message.Header
+	header  header
 	summary *headerSummary
 	prose   []byte // the text part before the returned original
 	plain   *plainBounce
@@ -202,14 +215,10 @@ func proseLooksLikeBounce(s *headerSummary, prose []byte) bool {
 	if strings.HasPrefix(subject, "re:") || strings.HasPrefix(subject, "fw") {
 		return false
 	}
-	lower := asciiLower(string(prose[:min(len(prose), 4096)]))
-	for _, phrase := range bounceProsePhrases {
-		if strings.Contains(lower, phrase) {
-			return true
-		}
-	}
-	return false
+	return containsPhraseFold(bounceProsePhraseSet, prose[:min(len(prose), 4096)])
 }
+
+var bounceProsePhraseSet = newPhraseSet(bounceProsePhrases)
 
 // sentByMailSystem reports whether the header names a mail system as the
 // sender: an X-Failed-Recipients field, or a mailer-daemon, postmaster or
@@ -229,7 +238,7 @@ func sentByMailSystem(s *headerSummary) bool {
 // readPlainBounce runs the formats over a message that had no
 // delivery-status part, and takes the original's header from a quoted
 // copy when no MIME part returned it.
-func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte) {
+func (p *parser) readPlainBounce(h header, s *headerSummary, data []byte) {
 	if p.brokenMIME {
 		// The walk lost the text, as go-message does with a boundary
 		// it cannot find: read the raw body instead.
@@ -241,7 +250,7 @@ func (p *parser) readPlainBounce(h message.Header, s *headerSummary, data []byte
 	prose, quoted := splitOriginal(p.text)
 	if !p.haveOriginal {
 		if section := quotedOriginalHeader(quoted); section != nil {
-			p.readOriginal(bytes.NewReader(section))
+			p.readOriginal(newRawBody(section))
 		}
 	}
 
@@ -284,7 +293,7 @@ func (b *plainBounce) linesFrom(to string) []string {
 	return b.lines
 }
 
-func (p *parser) newPlainBounce(h message.Header, prose []byte) *plainBounce {
+func (p *parser) newPlainBounce(h header, prose []byte) *plainBounce {
 	b := &plainBounce{notRecipient: map[string]bool{}}
 	b.lines = splitProse(prose)
 

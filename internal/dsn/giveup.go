@@ -35,12 +35,12 @@ func giveUpStatement(subject string, lines []string) string {
 // lowerASCII appends s to dst with its ASCII letters lower-cased, which is
 // all that matching the ASCII giveUpPhrases needs.
 func lowerASCII(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	n := len(dst)
+	dst = append(dst, s...)
+	for i := n; i < len(dst); i++ {
+		if c := dst[i]; 'A' <= c && c <= 'Z' {
+			dst[i] = c + 'a' - 'A'
 		}
-		dst = append(dst, c)
 	}
 	return dst
 }

@@ -8,12 +8,111 @@ import (
 )
 
 // maxFastFields bounds the fields readHeaderFast collects before it
-// leaves a header section to textproto.ReadHeader.
-const maxFastFields = 1024
+// leaves a header section to textproto.ReadHeader, and maxFastSection
+// the bytes, so that a hostile header is not copied only to be read
+// again by go-message (see readRoot).
+const (
+	maxFastFields  = 1024
+	maxFastSection = maxHeaderBytes / 2
+)
 
-// headerField is one field of a header section, unfolded.
+// header is one header section, of a message, a MIME part or a
+// delivery-status block, with its fields in the order they appear.
+// Lookups ignore the case of ASCII letters in a name, as go-message's
+// canonical keys do, and return the first field of that name, as
+// textproto.Header.Get does. Values are unfolded when they are read, so
+// that fields the parser never reads, such as DKIM-Signature, cost nothing.
+type header struct {
+	fields []headerField
+}
+
+// headerField is one field of a header section. value is the text after
+// the colon, trimmed of blanks when it is one line, or else with its
+// continuation lines and their LFs, for Get to unfold.
 type headerField struct {
 	key, value string
+}
+
+// Get returns the unfolded value of the first field named key, or "".
+func (h header) Get(key string) string {
+	if f := h.field(key); f != nil {
+		return unfoldValue(f.value)
+	}
+	return ""
+}
+
+// Values returns the unfolded values of the fields named key, in order.
+func (h header) Values(key string) []string {
+	var values []string
+	for i := range h.fields {
+		if f := &h.fields[i]; equalFoldASCII(f.key, key) {
+			values = append(values, unfoldValue(f.value))
+		}
+	}
+	return values
+}
+
+// Has reports whether h has a field named key.
+func (h header) Has(key string) bool {
+	return h.field(key) != nil
+}
+
+// Len returns the number of fields.
+func (h header) Len() int {
+	return len(h.fields)
+}
+
+func (h header) field(key string) *headerField {
+	for i := range h.fields {
+		if f := &h.fields[i]; equalFoldASCII(f.key, key) {
+			return f
+		}
+	}
+	return nil
+}
+
+// entityHeader returns the fields of h by which message.New decodes a
+// body (see isEntityField), in go-message's header type.
+func (h header) entityHeader() textproto.Header {
+	var th textproto.Header
+	// Header.Add puts each field on top, so the fields go in last first.
+	for i := len(h.fields) - 1; i >= 0; i-- {
+		if f := h.fields[i]; isEntityField(f.key) {
+			th.Add(f.key, unfoldValue(f.value))
+		}
+	}
+	return th
+}
+
+// headerFromTextproto returns the fields of th, which go-message read.
+func headerFromTextproto(th textproto.Header) header {
+	h := header{fields: make([]headerField, 0, th.Len())}
+	for f := th.Fields(); f.Next(); {
+		h.fields = append(h.fields, headerField{f.Key(), f.Value()})
+	}
+	return h
+}
+
+// equalFoldASCII reports whether a and b are equal when ASCII letters
+// are lower-cased. Header field names are ASCII; unlike strings.EqualFold
+// it does not match the Kelvin sign to "k", as go-message would not.
+func equalFoldASCII[T string | []byte](a T, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if x, y := a[i], b[i]; x != y && lowerByte(x) != lowerByte(y) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerByte(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // readHeaderFast reads the header section at the start of data, as
@@ -24,55 +123,92 @@ type headerField struct {
 // is false and the caller uses ReadHeader. data must hold no CR, which the
 // caller checks once for all the sections it reads. It is cheaper than
 // ReadHeader because it copies the section into one string and slices
-// the names and unfolded values from it, instead of copying each line
-// into a fresh buffer.
-func readHeaderFast(data []byte) (h textproto.Header, n int, ok bool) {
+// the names and values from it, instead of copying each line into a
+// fresh buffer.
+func readHeaderFast(data []byte) (h header, n int, ok bool) {
 	return readHeaderFields(data, nil)
 }
 
 // readHeaderFields is readHeaderFast keeping only the fields whose name
 // keep accepts, or every field when keep is nil. It still declines the
 // same sections as readHeaderFast.
-func readHeaderFields(data []byte, keep func(name string) bool) (h textproto.Header, n int, ok bool) {
+func readHeaderFields(data []byte, keep func(name []byte) bool) (h header, n int, ok bool) {
 	if len(data) > 0 && (data[0] == ' ' || data[0] == '\t') {
 		return h, 0, false
 	}
-	section := string(data[:headerEnd(data)])
 
-	fields := make([]headerField, 0, 32) // on the stack for most headers
+	var buf [64]fieldSpan // on the stack for most headers
+	spans, n, ok := scanFields(data, keep, buf[:0])
+	if !ok || n > maxFastSection {
+		return h, 0, false
+	}
+	if len(spans) == 0 {
+		return h, n, true
+	}
+
+	// One copy of the section, which every name and value is sliced from.
+	section := string(data[:n])
+	h.fields = make([]headerField, len(spans))
+	for i, s := range spans {
+		h.fields[i] = headerField{section[s.key[0]:s.key[1]], trimValue(section[s.value[0]:s.value[1]])}
+	}
+	return h, n, true
+}
+
+// fieldSpan is the position of a field's name and value in a header
+// section, as start and end offsets. The value runs from after the colon
+// to the end of its last continuation line, without the LF.
+type fieldSpan struct {
+	key, value [2]int
+}
+
+// scanFields appends to spans the fields of the header section at the
+// start of data that keep accepts, and returns them with the length of
+// the section, the blank line included. ok is false for a section that
+// readHeaderFast declines.
+func scanFields(data []byte, keep func(name []byte) bool, spans []fieldSpan) (_ []fieldSpan, n int, ok bool) {
 	pos := 0
-	for pos < len(section) {
-		line, next := lineAtString(section, pos)
+	for pos < len(data) {
+		line, next := lineAt(data, pos)
 		if len(line) == 0 {
-			pos = next
-			break
+			return spans, next, true
 		}
 
-		colon := strings.IndexByte(line, ':')
-		if colon < 0 || len(fields) >= maxFastFields {
-			return h, 0, false
+		colon := bytes.IndexByte(line, ':')
+		if colon < 0 || len(spans) >= maxFastFields {
+			return nil, 0, false
 		}
-		key := trimBlanksString(line[:colon])
-		if !isFieldName(key) {
-			return h, 0, false
+		keyStart, keyEnd := trimBlanksAt(line, 0, colon)
+		if !isFieldName(line[keyStart:keyEnd]) {
+			return nil, 0, false
 		}
 
-		if keep != nil && !keep(key) {
-			pos = skipFolded(section, next)
-			continue
+		end := skipFolded(data, next)
+		if keyEnd > keyStart && (keep == nil || keep(line[keyStart:keyEnd])) {
+			valueEnd := end
+			if valueEnd > 0 && data[valueEnd-1] == '\n' {
+				valueEnd--
+			}
+			spans = append(spans, fieldSpan{
+				key:   [2]int{pos + keyStart, pos + keyEnd},
+				value: [2]int{pos + colon + 1, max(valueEnd, pos+colon+1)},
+			})
 		}
-		value := unfold(section, line[colon+1:], &next)
-		if len(key) > 0 {
-			fields = append(fields, headerField{key, value})
-		}
-		pos = next
+		pos = end
 	}
+	return spans, pos, true
+}
 
-	// Header.Add puts each field on top, so the fields go in last first.
-	for i := len(fields) - 1; i >= 0; i-- {
-		h.Add(fields[i].key, fields[i].value)
+// trimBlanksAt returns the bounds of line[start:end] without its leading
+// and trailing spaces and tabs.
+func trimBlanksAt(line []byte, start, end int) (int, int) {
+	for start < end && (line[start] == ' ' || line[start] == '\t') {
+		start++
 	}
-	return h, pos, true
+	for end > start && (line[end-1] == ' ' || line[end-1] == '\t') {
+		end--
+	}
+	return start, end
 }
 
 // lineAt returns the line at data[pos:] without its LF, and the offset
@@ -85,48 +221,40 @@ func lineAt(data []byte, pos int) (line []byte, next int) {
 	return data[pos : pos+i], pos + i + 1
 }
 
-// lineAtString is lineAt for a string.
-func lineAtString(s string, pos int) (line string, next int) {
-	i := strings.IndexByte(s[pos:], '\n')
-	if i < 0 {
-		return s[pos:], len(s)
+// trimValue returns the value of a field as headerField keeps it.
+func trimValue(value string) string {
+	if strings.IndexByte(value, '\n') < 0 {
+		return trimBlanksString(value)
 	}
-	return s[pos : pos+i], pos + i + 1
+	return value
 }
 
-// unfold returns a field's value: first, the rest of its first line,
-// joined with the continuation lines of section from *next on by single
-// spaces, each trimmed of blanks, and empty ones left out. It advances
-// *next past the continuation lines. A value of one line is a substring
-// of section.
-func unfold(section, first string, next *int) string {
-	first = trimBlanksString(first)
-	end := skipFolded(section, *next)
-	if end == *next {
-		return first
+// unfoldValue returns the value of a field as go-message reads it: its
+// lines trimmed of blanks and joined by single spaces, empty ones left
+// out. A value of one line is returned as it is.
+func unfoldValue(value string) string {
+	if strings.IndexByte(value, '\n') < 0 {
+		return value
 	}
 
-	var value strings.Builder
-	value.Grow(len(first) + end - *next)
-	value.WriteString(first)
-	for *next < end {
-		var line string
-		line, *next = lineAtString(section, *next)
-		if line = trimBlanksString(line); len(line) > 0 {
-			if value.Len() > 0 {
-				value.WriteByte(' ')
+	var b strings.Builder
+	b.Grow(len(value))
+	for line := range strings.Lines(value) {
+		if line = trimBlanksString(strings.TrimSuffix(line, "\n")); len(line) > 0 {
+			if b.Len() > 0 {
+				b.WriteByte(' ')
 			}
-			value.WriteString(line)
+			b.WriteString(line)
 		}
 	}
-	return value.String()
+	return b.String()
 }
 
 // skipFolded returns the offset after the continuation lines, those that
-// start with a blank, at section[pos:].
-func skipFolded(section string, pos int) int {
-	for pos < len(section) && (section[pos] == ' ' || section[pos] == '\t') {
-		_, pos = lineAtString(section, pos)
+// start with a blank, at data[pos:].
+func skipFolded(data []byte, pos int) int {
+	for pos < len(data) && (data[pos] == ' ' || data[pos] == '\t') {
+		_, pos = lineAt(data, pos)
 	}
 	return pos
 }
@@ -140,9 +268,9 @@ func trimBlanksString(s string) string {
 // characters other than the colon that a field name may have (RFC 5322
 // section 2.2). The empty name passes, because ReadHeader skips such a
 // field rather than failing.
-func isFieldName(name string) bool {
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; c < 33 || c > 126 || c == ':' {
+func isFieldName(name []byte) bool {
+	for _, c := range name {
+		if c < 33 || c > 126 || c == ':' {
 			return false
 		}
 	}
@@ -153,12 +281,12 @@ func isFieldName(name string) bool {
 // with readHeaderFast for as long as it can, keeping at most
 // MaxRecipients+1 blocks as readHeaderBlocks does, and returns the blocks
 // and the data it left unread.
-func readHeaderBlocksFast(data []byte) ([]textproto.Header, []byte) {
+func readHeaderBlocksFast(data []byte) ([]header, []byte) {
 	if bytes.IndexByte(data, '\r') >= 0 {
 		return nil, data
 	}
 
-	var blocks []textproto.Header
+	var blocks []header
 	for len(blocks) <= MaxRecipients && len(data) > 0 {
 		h, n, ok := readHeaderFast(data)
 		if !ok {

@@ -4,16 +4,19 @@ import (
 	"bufio"
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/emersion/go-message/textproto"
+	nettextproto "net/textproto"
 )
 
-// fieldList returns the fields of h from top to bottom.
-func fieldList(h textproto.Header) []headerField {
+// fieldList returns the fields of h from top to bottom, unfolded, with
+// their names in go-message's canonical form.
+func fieldList(h header) []headerField {
 	var list []headerField
-	for f := h.Fields(); f.Next(); {
-		list = append(list, headerField{f.Key(), f.Value()})
+	for _, f := range h.fields {
+		list = append(list, headerField{nettextproto.CanonicalMIMEHeaderKey(f.key), unfoldValue(f.value)})
 	}
 	return list
 }
@@ -39,10 +42,10 @@ func checkHeaderFast(t *testing.T, data []byte) {
 		return
 	}
 
-	if got, wantFields := fieldList(h), fieldList(want); !slices.Equal(got, wantFields) {
+	if got, wantFields := fieldList(h), fieldList(headerFromTextproto(want)); !slices.Equal(got, wantFields) {
 		t.Errorf("readHeaderFast(%q) = %q; ReadHeader gives %q", data, got, wantFields)
 	}
-	for _, f := range fieldList(want) {
+	for _, f := range fieldList(headerFromTextproto(want)) {
 		if !slices.Equal(h.Values(f.key), want.Values(f.key)) || h.Get(f.key) != want.Get(f.key) {
 			t.Errorf("readHeaderFast(%q): values of %q differ from ReadHeader's", data, f.key)
 		}
@@ -87,7 +90,7 @@ func TestReadHeaderFields_KeepsEntityFields(t *testing.T) {
 	data := []byte("X-Mailer: m\ncontent-type: text/plain;\n charset=utf-8\nReceived: a\n b\n" +
 		"Content-Transfer-Encoding: base64\n\nbody\n")
 
-	h, n, ok := readHeaderFields(data, isEntityField)
+	h, n, ok := readHeaderFields(data, isEntityField[[]byte])
 	if !ok {
 		t.Fatal("readHeaderFields declined a plain header")
 	}
@@ -104,7 +107,33 @@ func TestReadHeaderFields_KeepsEntityFields(t *testing.T) {
 }
 
 func TestReadHeaderFields_DeclinesBadSkippedField(t *testing.T) {
-	if _, _, ok := readHeaderFields([]byte("Bad Name: x\n\n"), isEntityField); ok {
+	if _, _, ok := readHeaderFields([]byte("Bad Name: x\n\n"), isEntityField[[]byte]); ok {
 		t.Error("readHeaderFields accepted an invalid field name it skips")
+	}
+}
+
+func TestRawHeaderSection_SameAsReader(t *testing.T) {
+	long := strings.Repeat("x", headerLineBuffer-1)
+	pieces := []string{"\n", "\n", " ", "\t", "Subject: s", "To: a@b", "x", long, "\n\n"}
+	texts := append(randomTexts(16, 20000, 8, pieces), "", "\n", "\n\nA: b\n\nbody", long+"\n\n", long+"xx\n\n")
+	for _, text := range texts {
+		got, ok := rawHeaderSection(newRawBody([]byte(text)))
+		if !ok {
+			continue
+		}
+		want, err := readHeaderSection(nil, bytes.NewReader([]byte(text)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("rawHeaderSection(%q) = %q; readHeaderSection gives %q, %v", text, got, want, err)
+		}
+	}
+}
+
+func TestReadHeaderFast_DeclinesLargeSection(t *testing.T) {
+	value := strings.Repeat("x", maxFastSection)
+	if _, _, ok := readHeaderFast([]byte("Subject: " + value + "\n\nbody")); ok {
+		t.Errorf("readHeaderFast took a section of more than %d bytes", maxFastSection)
+	}
+	if _, n, ok := readHeaderFast([]byte("Subject: " + value[:1000] + "\n\nbody")); !ok || n != len("Subject: ")+1002 {
+		t.Errorf("readHeaderFast of a small section = %d, %v; want %d, true", n, ok, len("Subject: ")+1002)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime"
 
-	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/charset"
 	"golang.org/x/text/encoding/ianaindex"
 )
@@ -38,20 +37,32 @@ func decodeCharset(name string, input io.Reader) (io.Reader, error) {
 		return nil, err
 	}
 
-	if name != "ansi_x3.110-1983" && name != "x-utf_8j" {
-		enc, err := ianaindex.MIME.Encoding(name)
-		if err == nil && enc != nil {
-			if text, err := enc.NewDecoder().Bytes(content); err == nil {
-				return bytes.NewReader(text), nil
-			}
-		}
+	if text, ok := decodeCharsetBytes(name, content); ok {
+		return bytes.NewReader(text), nil
 	}
 	return charset.Reader(name, bytes.NewReader(content))
 }
 
+// decodeCharsetBytes converts content from the charset name, already
+// lower case, to UTF-8 in one call, as the reader of charset.Reader would
+// convert it, for a charset that IANA's MIME index knows and go-message
+// maps no differently. ok is false for other names, and for content that
+// fails to convert, which the caller leaves to charset.Reader.
+func decodeCharsetBytes(name string, content []byte) (text []byte, ok bool) {
+	if name == "ansi_x3.110-1983" || name == "x-utf_8j" {
+		return nil, false
+	}
+	enc, err := ianaindex.MIME.Encoding(name)
+	if err != nil || enc == nil {
+		return nil, false
+	}
+	text, err = enc.NewDecoder().Bytes(content)
+	return text, err == nil
+}
+
 // decodedHeaderText returns the decoded value of field key of h, or its
 // raw value when it does not decode.
-func decodedHeaderText(h message.Header, key string) string {
+func decodedHeaderText(h header, key string) string {
 	text, _ := decodeHeaderText(h.Get(key))
 	return text
 }

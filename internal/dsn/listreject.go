@@ -45,14 +45,10 @@ func (listRejection) extract(m *bounceMessage) []Recipient {
 }
 
 func hasListRejectionPhrase(line string) bool {
-	lower := strings.ToLower(line)
-	for _, p := range listRejectionPhrases {
-		if strings.Contains(lower, p) {
-			return true
-		}
-	}
-	return false
+	return containsPhraseLower(listRejectionPhraseSet, line)
 }
+
+var listRejectionPhraseSet = newPhraseSet(listRejectionPhrases)
 
 // listAddressIn returns the first address in angle brackets in line, the
 // form in which list managers name the list.

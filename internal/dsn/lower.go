@@ -24,21 +24,6 @@ func writeLower(b *strings.Builder, s string) {
 	b.WriteString(s[start:])
 }
 
-// appendLower appends strings.ToLower(string(s)) to dst, without the
-// temporary strings when s is ASCII.
-func appendLower(dst, s []byte) []byte {
-	if !isASCII(s) {
-		return append(dst, strings.ToLower(string(s))...)
-	}
-	for _, c := range s {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst = append(dst, c)
-	}
-	return dst
-}
-
 // isASCII reports whether s holds only ASCII bytes. strings.ToLower maps
 // some other characters to ASCII letters (the Kelvin sign to k), so only
 // pure ASCII may take the byte-wise path.

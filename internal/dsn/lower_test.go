@@ -25,12 +25,3 @@ func TestWriteLower_MatchesToLower(t *testing.T) {
 		}
 	}
 }
-
-func TestAppendLower_MatchesToLower(t *testing.T) {
-	for _, s := range lowerCases {
-		got := string(appendLower([]byte("x"), []byte(s)))
-		if want := "x" + strings.ToLower(s); got != want {
-			t.Errorf("appendLower(%q) = %q, want %q", s, got, want)
-		}
-	}
-}

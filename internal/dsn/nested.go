@@ -48,22 +48,21 @@ func (p *parser) lacksDetail(s *headerSummary) bool {
 // reports whether it is a failure or delay with recipients, and whether
 // its header names a mail system as the sender.
 func (p *parser) parseNested(data []byte) (found, bySystem bool) {
-	root, body, err := readRoot(data)
+	root, err := readRoot(data)
 	if err != nil && !isSoftError(err) {
 		return false, false
 	}
 
-	mediaType, params, _ := root.Header.ContentType()
-	if body == nil || !p.walkFast(mediaType, params, body) {
-		p.walk(root, 0)
-	}
-	summary := summarizeHeader(root.Header)
+	h := root.header
+	mediaType, params, _ := h.contentType()
+	p.walkRoot(root, mediaType, params, true)
+	summary := summarizeHeader(h)
 	if len(p.report.Recipients) == 0 {
-		p.readPlainBounce(root.Header, summary, data)
+		p.readPlainBounce(h, summary, data)
 	} else {
 		p.completeFromText()
 	}
-	p.decideKind(root.Header, summary)
+	p.decideKind(h, summary)
 
 	kind := p.report.Kind
 	found = (kind == KindFailure || kind == KindDelay) && len(p.report.Recipients) > 0

@@ -6,9 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/emersion/go-message"
 	"github.com/emersion/go-message/mail"
-	"github.com/emersion/go-message/textproto"
 )
 
 // readOriginal reads the header of the returned message, or of the
@@ -19,12 +17,16 @@ func (p *parser) readOriginal(body io.Reader) {
 		return
 	}
 
-	bp := bufferPool.Get().(*[]byte)
-	defer bufferPool.Put(bp)
-	section, err := readHeaderSection((*bp)[:0], body)
-	*bp = section
-	if err != nil {
-		p.warnf("read returned message header: %v", err)
+	section, ok := rawHeaderSection(body)
+	if !ok {
+		bp := bufferPool.Get().(*[]byte)
+		defer bufferPool.Put(bp)
+		var err error
+		section, err = readHeaderSection((*bp)[:0], body)
+		*bp = section
+		if err != nil {
+			p.warnf("read returned message header: %v", err)
+		}
 	}
 
 	h, found := selectFields(section, p.opts.ExtraHeaders)
@@ -32,7 +34,7 @@ func (p *parser) readOriginal(body io.Reader) {
 		return
 	}
 	p.haveOriginal = true
-	p.report.Original = parseOriginal(mail.Header{Header: message.Header{Header: h}}, p.opts.ExtraHeaders)
+	p.report.Original = parseOriginal(h, p.opts.ExtraHeaders)
 	p.complainant = parseAddressField(h.Get(hotmailRecipientField))
 }
 
@@ -44,10 +46,12 @@ var originalFields = []string{"Message-Id", "From", "To", "Subject", "Date", hot
 // originalFields or extra, unfolded, and whether the section has any
 // field at all. Skipping the rest, such as Received and DKIM-Signature,
 // saves most of the cost of reading a returned header.
-func selectFields(section []byte, extra []string) (textproto.Header, bool) {
-	var h textproto.Header
-	var name string
-	var value []byte
+func selectFields(section []byte, extra []string) (header, bool) {
+	// The names and values go into one buffer, copied into one string at
+	// the end, which the fields are sliced from.
+	var textStack [1024]byte
+	var spanStack [8]fieldSpan
+	text, spans := textStack[:0], spanStack[:0]
 	found, keep := false, false
 	for line := range bytes.Lines(section) {
 		line = bytes.TrimRight(line, "\r\n")
@@ -56,23 +60,32 @@ func selectFields(section []byte, extra []string) (textproto.Header, bool) {
 			continue
 		case line[0] == ' ' || line[0] == '\t':
 			if keep {
-				value = append(value, line...)
+				text = append(text, line...)
+				spans[len(spans)-1].value[1] = len(text)
 			}
 			continue
 		}
 
-		if keep {
-			h.Add(name, string(value))
-		}
 		n, v, ok := bytes.Cut(line, []byte{':'})
 		found = found || ok
 		keep = ok && isSelected(bytes.TrimSpace(n), extra)
 		if keep {
-			name, value = string(bytes.TrimSpace(n)), append(value[:0], bytes.TrimLeft(v, " \t")...)
+			var s fieldSpan
+			s.key[0] = len(text)
+			text = append(text, bytes.TrimSpace(n)...)
+			s.key[1], s.value[0] = len(text), len(text)
+			text = append(text, bytes.TrimLeft(v, " \t")...)
+			s.value[1] = len(text)
+			spans = append(spans, s)
 		}
 	}
-	if keep {
-		h.Add(name, string(value))
+
+	// NOTE: of a field given more than once, Get returns the last, the
+	// one nearest the body.
+	all := string(text)
+	h := header{fields: make([]headerField, len(spans))}
+	for i, s := range spans {
+		h.fields[len(spans)-1-i] = headerField{all[s.key[0]:s.key[1]], all[s.value[0]:s.value[1]]}
 	}
 	return h, found
 }
@@ -116,9 +129,37 @@ func readHeaderSection(section []byte, body io.Reader) ([]byte, error) {
 	}
 }
 
+// rawHeaderSection returns what readHeaderSection returns for a rawBody,
+// as a slice of its bytes. ok is false for other bodies, and for a line
+// longer than the buffer of readHeaderSection, which reads such a line in
+// pieces.
+func rawHeaderSection(body io.Reader) (section []byte, ok bool) {
+	raw, isRaw := body.(*rawBody)
+	if !isRaw {
+		return nil, false
+	}
+
+	data := raw.data[:min(len(raw.data), maxHeaderBytes)]
+	seenField := false
+	for pos := 0; pos < len(data); {
+		_, next := lineAt(data, pos)
+		if next-pos > headerLineBuffer {
+			return nil, false
+		}
+
+		blank := len(bytes.TrimSpace(data[pos:next])) == 0
+		if blank && seenField {
+			return data[:next], true
+		}
+		seenField = seenField || !blank
+		pos = next
+	}
+	return data, true
+}
+
 // parseOriginal picks the fields of the original message that tie a
 // bounce back to what was sent.
-func parseOriginal(h mail.Header, extra []string) Original {
+func parseOriginal(h header, extra []string) Original {
 	o := Original{
 		MessageID: parseMessageID(h.Get("Message-Id")),
 		From:      firstAddress(h, "From"),
@@ -154,7 +195,7 @@ func parseMessageID(value string) string {
 }
 
 // firstAddress returns the address of the first mailbox of field key.
-func firstAddress(h mail.Header, key string) string {
+func firstAddress(h header, key string) string {
 	addrs := addressList(h, key)
 	if len(addrs) == 0 {
 		return ""
@@ -163,15 +204,19 @@ func firstAddress(h mail.Header, key string) string {
 }
 
 // joinAddresses returns the addresses of field key joined by ", ".
-func joinAddresses(h mail.Header, key string) string {
+func joinAddresses(h header, key string) string {
 	return strings.Join(addressList(h, key), ", ")
 }
 
 // addressList returns the addresses of field key. A field that does not
 // parse, such as one with an unquoted "@" in a display name, gives the
 // addresses between angle brackets, or else its decoded text.
-func addressList(h mail.Header, key string) []string {
-	if addrs, err := h.AddressList(key); err == nil {
+func addressList(h header, key string) []string {
+	value := h.Get(key)
+	if addr, ok := plainMailbox(value); ok {
+		return []string{addr}
+	}
+	if addrs, err := parseAddressList(value); err == nil {
 		list := make([]string, len(addrs))
 		for i, a := range addrs {
 			list[i] = a.Address
@@ -179,7 +224,7 @@ func addressList(h mail.Header, key string) []string {
 		return list
 	}
 
-	text, _ := decodeHeaderText(h.Get(key))
+	text, _ := decodeHeaderText(value)
 	if list := bracketedAddresses(text); len(list) > 0 {
 		return list
 	}
@@ -207,4 +252,13 @@ func bracketedAddresses(text string) []string {
 		}
 		text = after
 	}
+}
+
+// parseAddressList parses an address list field value as go-message's
+// mail.Header.AddressList does: an empty value is an empty list.
+func parseAddressList(value string) ([]*mail.Address, error) {
+	if value == "" {
+		return nil, nil
+	}
+	return mail.ParseAddressList(value)
 }

@@ -157,7 +157,7 @@ func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 		return nil, errEmpty
 	}
 
-	root, body, err := readRoot(data)
+	root, err := readRoot(data)
 	if err != nil && !isSoftError(err) {
 		return nil, fmt.Errorf("dsn: read message header: %w", err)
 	}
@@ -165,51 +165,84 @@ func parseOptions(raw []byte, opts Options, fastWalk bool) (*Report, error) {
 	p := &parser{report: &Report{Kind: KindNotBounce, Truncated: truncated}, opts: opts}
 	defer p.release()
 	p.warn(err)
-	mediaType, params, _ := root.Header.ContentType()
-	if body == nil || !fastWalk || !p.walkFast(mediaType, params, body) {
-		p.walk(root, 0)
-	}
+	h := root.header
+	mediaType, params, _ := h.contentType()
+	p.walkRoot(root, mediaType, params, fastWalk)
 	if mediaType == "multipart/report" && len(p.report.Recipients) == 0 && !p.complaint {
 		p.readEmbeddedStatus(data)
 	}
 
-	summary := summarizeHeader(root.Header)
+	summary := summarizeHeader(h)
 	if len(p.report.Recipients) == 0 && !p.complaint {
-		p.readPlainBounce(root.Header, summary, data)
+		p.readPlainBounce(h, summary, data)
 	} else {
 		p.completeFromText()
 	}
 	p.readNestedBounce(data, summary)
-	p.decideKind(root.Header, summary)
+	p.decideKind(h, summary)
 
 	return p.report, nil
 }
 
-// readRoot reads the top-level header of data, whose lines end in LF,
-// and returns the entity that message.ReadWithOptions would, and the raw
-// body after the header, nil when that is not at hand. A header
-// that ends well within maxHeaderBytes is read by readHeaderFast, or when
-// that declines, through a pooled reader, sparing the 4 KiB buffer that
-// ReadWithOptions allocates.
-func readRoot(data []byte) (root *message.Entity, body []byte, err error) {
-	end := headerEnd(data)
-	if end > maxHeaderBytes/2 {
-		readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
-		root, err = message.ReadWithOptions(bytes.NewReader(data), readOpts)
-		return root, nil, err
-	}
+// rootEntity is the top-level entity of a message: its header, and its
+// raw body after the header or the entity that go-message read.
+type rootEntity struct {
+	header header
+	body   []byte          // nil when read by go-message
+	read   *message.Entity // set when read by go-message
+}
 
-	h, n, ok := readHeaderFast(data[:end])
-	if !ok || n != end {
-		br := getReader(bytes.NewReader(data[:end]))
-		h, err = textproto.ReadHeader(br)
-		putReader(br)
-		if err != nil {
-			return nil, nil, err
+// walkRoot visits the root entity and its parts. A message with a single
+// part is read as walkFast reads a part. fast false makes it walk with
+// go-message alone.
+func (p *parser) walkRoot(root *rootEntity, mediaType string, params mediaParams, fast bool) {
+	if fast && root.read == nil {
+		if !strings.HasPrefix(mediaType, "multipart/") {
+			p.readPlannedPart(plannedPart{header: root.header, body: root.body, mediaType: mediaType, params: params})
+			return
+		}
+		if p.walkFast(mediaType, params, root.body) {
+			return
 		}
 	}
-	root, err = message.New(message.Header{Header: h}, bytes.NewReader(data[end:]))
-	return root, data[end:], err
+
+	e := root.read
+	if e == nil {
+		var err error
+		e, err = message.New(message.Header{Header: root.header.entityHeader()}, bytes.NewReader(root.body))
+		p.warn(err)
+	}
+	p.walk(e, 0)
+}
+
+// readRoot reads the top-level header of data, whose lines end in LF. A
+// header that ends well within maxHeaderBytes is read by readHeaderFast,
+// or when that declines, through a pooled reader, sparing the 4 KiB
+// buffer that message.ReadWithOptions allocates. A larger one is read by
+// ReadWithOptions, whose error may be a soft one about the body's
+// charset or transfer encoding.
+func readRoot(data []byte) (*rootEntity, error) {
+	if h, n, ok := readHeaderFast(data); ok {
+		return &rootEntity{header: h, body: data[n:]}, nil
+	}
+
+	end := headerEnd(data)
+	if end > maxFastSection {
+		readOpts := &message.ReadOptions{MaxHeaderBytes: maxHeaderBytes}
+		e, err := message.ReadWithOptions(bytes.NewReader(data), readOpts)
+		if e == nil {
+			return nil, err
+		}
+		return &rootEntity{header: headerFromTextproto(e.Header.Header), read: e}, err
+	}
+
+	br := getReader(bytes.NewReader(data[:end]))
+	th, err := textproto.ReadHeader(br)
+	putReader(br)
+	if err != nil {
+		return nil, err
+	}
+	return &rootEntity{header: headerFromTextproto(th), body: data[end:]}, nil
 }
 
 // headerEnd returns the offset of the body in data: just after the
@@ -312,7 +345,7 @@ func (p *parser) readPart(mediaType string, body io.Reader) {
 }
 
 // decideKind sets the report's Kind once all parts have been read.
-func (p *parser) decideKind(h message.Header, s *headerSummary) {
+func (p *parser) decideKind(h header, s *headerSummary) {
 	r := p.report
 	switch {
 	case p.complaint:

@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -159,15 +160,14 @@ var delayPhrases = []string{
 // than a failure.
 func (b *plainBounce) announcesDelay() bool {
 	for _, line := range b.lines {
-		lower := strings.ToLower(line)
-		for _, p := range delayPhrases {
-			if strings.Contains(lower, p) {
-				return true
-			}
+		if containsPhraseLower(delayPhraseSet, line) {
+			return true
 		}
 	}
 	return false
 }
+
+var delayPhraseSet = newPhraseSet(delayPhrases)
 
 // positions returns the index of the first line that names each address,
 // or -1.
@@ -608,10 +608,6 @@ func firstParagraph(block []string) []string {
 	return block[start:end]
 }
 
-// multilineReplyRE matches the code prefix of a line of a multi-line SMTP
-// reply, as in "550-5.7.1 ", so that continuation lines can drop it.
-var multilineReplyRE = regexp.MustCompile(`^([2-5][0-5][0-9])[ -](?:#?[245]\.[0-9]{1,3}\.[0-9]{1,3}\s)?`)
-
 // joinReplyLines joins lines into one diagnostic text with single spaces.
 // The code prefixes of the continuation lines of a multi-line reply are
 // dropped, keeping "550 5.7.1 first line next line".
@@ -620,7 +616,8 @@ func joinReplyLines(lines []string) string {
 	prefix := ""
 	for _, line := range lines {
 		line = strings.TrimSpace(line)
-		if m := multilineReplyRE.FindString(line); m != "" {
+		if n := replyPrefixLen(line); n > 0 {
+			m := line[:n]
 			if prefix != "" && m[:3] == prefix {
 				line = line[len(m):]
 			} else if len(line) > 3 && line[3] == '-' {
@@ -639,7 +636,7 @@ func joinReplyLines(lines []string) string {
 			break
 		}
 	}
-	return truncateChars(strings.Join(strings.Fields(b.String()), " "), maxDiagnosticChars)
+	return truncateChars(collapseSpace(b.String()), maxDiagnosticChars)
 }
 
 // truncateChars cuts s to at most n characters.
@@ -704,16 +701,17 @@ var smtpCommands = []struct{ prefix, name string }{
 // It scans by hand, not with a regular expression, because it runs on
 // every diagnostic.
 func findFailedCommand(text string) string {
-	lower := asciiLower(text)
+	var buf [1024]byte // holds most texts without allocating
+	lower := lowerASCII(buf[:0], text)
 	best, bestAt := "", len(lower)
 	for _, trigger := range commandTriggers {
 		for from := 0; from < bestAt; {
-			i := strings.Index(lower[from:bestAt], trigger)
+			i := bytes.Index(lower[from:bestAt], []byte(trigger))
 			if i < 0 {
 				break
 			}
 			at := from + i
-			if name := commandAt(lower[at+len(trigger):]); name != "" {
+			if name := commandAt(text[at+len(trigger):]); name != "" {
 				best, bestAt = name, at
 				break
 			}
@@ -737,34 +735,36 @@ var qmailPhrases = []struct{ phrase, name string }{
 	{"but sender was rejected", "MAIL"},
 }
 
-func qmailCommand(lower string) string {
+func qmailCommand(lower []byte) string {
 	for _, p := range qmailPhrases {
-		if strings.Contains(lower, p.phrase) {
+		if bytes.Contains(lower, []byte(p.phrase)) {
 			return p.name
 		}
 	}
 	return ""
 }
 
-// commandAt returns the command that s starts with, after filler words.
+// commandAt returns the command that s starts with, after filler words,
+// ignoring the case of ASCII letters.
 func commandAt(s string) string {
 	for changed := true; changed; {
 		changed = false
 		for _, f := range commandFillers {
-			if strings.HasPrefix(s, f) {
+			if hasPrefixASCIIFold(s, f) {
 				s, changed = s[len(f):], true
 			}
 		}
 	}
-	if rest, found := strings.CutPrefix(s, "end of "); found {
-		if strings.HasPrefix(rest, "data") || strings.HasPrefix(rest, "message") {
+	if hasPrefixASCIIFold(s, "end of ") {
+		rest := s[len("end of "):]
+		if hasPrefixASCIIFold(rest, "data") || hasPrefixASCIIFold(rest, "message") {
 			return "DATA"
 		}
 		return ""
 	}
 
 	for _, c := range smtpCommands {
-		if strings.HasPrefix(s, c.prefix) && (len(s) == len(c.prefix) || !isAlnum(rune(s[len(c.prefix)]))) {
+		if hasPrefixASCIIFold(s, c.prefix) && (len(s) == len(c.prefix) || !isAlnum(rune(s[len(c.prefix)]))) {
 			return c.name
 		}
 	}

@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"sync"
 )
@@ -10,8 +11,12 @@ import (
 // reads several header sections, and a fresh 4 KiB buffer for each was
 // a large share of what parsing allocated.
 var readerPool = sync.Pool{
-	New: func() any { return bufio.NewReader(nil) },
+	New: func() any { return bufio.NewReaderSize(nil, headerLineBuffer) },
 }
+
+// headerLineBuffer is the size of the buffers of readerPool: a line
+// longer than that, LF included, is read in pieces.
+const headerLineBuffer = 4096
 
 // getReader returns a pooled bufio.Reader of the default size reading
 // from r. Hand it back with putReader once nothing refers to its buffer.
@@ -34,8 +39,13 @@ var bufferPool = sync.Pool{
 // readBody reads at most limit bytes of r into a pooled buffer, as
 // io.ReadAll(io.LimitReader(r, limit)) does. The buffer goes back to the
 // pool when Parse returns (see release), so nothing kept in the report
-// may refer to it.
+// may refer to it. The body of a rawBody is returned as it is, not
+// copied, and must not be modified either.
 func (p *parser) readBody(r io.Reader, limit int) ([]byte, error) {
+	if raw, ok := r.(*rawBody); ok {
+		return raw.data[:min(len(raw.data), limit)], nil
+	}
+
 	bp := bufferPool.Get().(*[]byte)
 	p.buffers = append(p.buffers, bp)
 
@@ -63,4 +73,18 @@ func (p *parser) release() {
 		bufferPool.Put(bp)
 	}
 	p.buffers = nil
+}
+
+// rawBody is the body of a part that needs no decoding, read from the
+// message in memory. Readers of a part body that find one use its bytes
+// in place instead of copying them out.
+type rawBody struct {
+	bytes.Reader
+	data []byte
+}
+
+func newRawBody(data []byte) *rawBody {
+	b := &rawBody{data: data}
+	b.Reset(data)
+	return b
 }

@@ -24,7 +24,7 @@ var (
 // for one whose decoding would warn, so that go-message decodes it and
 // words the warning.
 func (p *parser) decodeTextFast(part plannedPart) (data []byte, ok bool) {
-	charset, hasCharset := part.params["charset"]
+	charset, hasCharset := part.params.charset, part.params.hasCharset
 	charset = strings.ToLower(charset)
 	if hasCharset && charset != "utf-8" && charset != "us-ascii" {
 		return nil, false
@@ -116,6 +116,18 @@ func splitQPLine(line []byte) (text, lineEnd []byte, ok bool) {
 // error to mime/quotedprintable.
 func decodeQPText(dst, text []byte, limit int) ([]byte, bool) {
 	for i := 0; i < len(text) && len(dst) < limit; i++ {
+		// Copy the run of bytes that stand for themselves at once.
+		run := i
+		for run < len(text) && isLiteralQP(text[run]) {
+			run++
+		}
+		if run > i {
+			n := min(run-i, limit-len(dst))
+			dst = append(dst, text[i:i+n]...)
+			i += n - 1
+			continue
+		}
+
 		b := text[i]
 		switch {
 		case b == '=':
@@ -125,13 +137,19 @@ func decodeQPText(dst, text []byte, limit int) ([]byte, bool) {
 			} else if i+1 == len(text) || text[i+1] == '\r' || text[i+1] == '\n' {
 				return dst, false
 			}
-		case b == '\t' || b == '\r' || b == '\n' || b >= 0x80:
 		case b < ' ' || b > '~':
 			return dst, false
 		}
 		dst = append(dst, b)
 	}
 	return dst, true
+}
+
+// isLiteralQP reports whether the byte c of quoted-printable text
+// decodes to itself: it is no "=", and a printable ASCII character, a
+// tab, a line end or a byte above ASCII.
+func isLiteralQP(c byte) bool {
+	return c != '=' && (' ' <= c && c <= '~' || c == '\t' || c == '\r' || c == '\n' || c >= 0x80)
 }
 
 func isHex(c byte) bool {

@@ -33,6 +33,11 @@ func scanRemoteHost(text string) (host string, decided bool) {
 // remoteKeywordAt returns the length of the word at text[i:] that comes
 // before a remote server's name, or 0.
 func remoteKeywordAt(text string, i int) int {
+	switch text[i] | 0x20 { // the keywords' first letters, in either case
+	case 'h', 's', 'b', 't':
+	default:
+		return 0
+	}
 	for _, w := range []string{"host", "server", "by", "talking to"} {
 		if len(text)-i >= len(w) && strings.EqualFold(text[i:i+len(w)], w) {
 			return len(w)

@@ -55,6 +55,9 @@ func findReplyWithStatus(text string) (int, string) {
 func findReplyCode(text string) int {
 	text = strings.TrimSpace(text)
 	if isReplyCodeStart(text, 0) && (len(text) == 3 || isSpace(text[3]) || text[3] == '-' || strings.HasPrefix(text[3:], ": ")) {
+		if !strings.HasPrefix(text[3:], " <") {
+			return atoi(text[:3]) // spares sendmailInnerReplyRE, which needs the "<"
+		}
 		if inner := sendmailInnerReplyRE.FindStringSubmatch(text); inner != nil {
 			return atoi(inner[1])
 		}

@@ -69,9 +69,7 @@ func stripTags(html []byte) []byte {
 		if end < 0 {
 			break
 		}
-		tag := strings.ToLower(string(html[open+1 : open+min(end, 4)]))
-		if strings.HasPrefix(tag, "br") || strings.HasPrefix(tag, "/p") ||
-			strings.HasPrefix(tag, "/d") || strings.HasPrefix(tag, "/t") || strings.HasPrefix(tag, "li") {
+		if endsLine(html[open+1 : open+min(end, 4)]) {
 			out = append(out, '\n')
 		}
 		html = html[open+end+1:]
@@ -79,14 +77,36 @@ func stripTags(html []byte) []byte {
 	return unescapeEntities(out)
 }
 
+// endsLine reports whether a tag that starts with name, its first three
+// bytes at most, ends a line of text: <br>, </p>, </div>, </td>, <li>
+// and the like, in any case.
+func endsLine(name []byte) bool {
+	if !isASCII(name) {
+		return hasLineEndPrefix(strings.ToLower(string(name)))
+	}
+	return hasLineEndPrefix(name)
+}
+
+func hasLineEndPrefix[T string | []byte](tag T) bool {
+	for _, prefix := range []string{"br", "/p", "/d", "/t", "li"} {
+		if hasPrefixASCIIFold(tag, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// entityReplacer decodes the HTML entities that matter around addresses
+// and codes. A strings.Replacer is safe for concurrent use.
+var entityReplacer = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&nbsp;", " ", "&#64;", "@")
+
 // unescapeEntities decodes the HTML entities that matter around
 // addresses and codes.
 func unescapeEntities(b []byte) []byte {
 	if bytes.IndexByte(b, '&') < 0 {
 		return b
 	}
-	r := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&nbsp;", " ", "&#64;", "@")
-	return []byte(r.Replace(string(b)))
+	return []byte(entityReplacer.Replace(string(b)))
 }
 
 // originalMarkers are the lines that plain-text bounces put before the
@@ -113,15 +133,7 @@ var originalMarkers = []string{
 	"content-type: message/rfc822",
 }
 
-// originalMarkerBytes is originalMarkers as byte slices, so that a line
-// is matched without converting it to a string.
-var originalMarkerBytes = func() [][]byte {
-	b := make([][]byte, len(originalMarkers))
-	for i, m := range originalMarkers {
-		b[i] = []byte(m)
-	}
-	return b
-}()
+var originalMarkerSet = newPhraseSet(originalMarkers)
 
 // splitOriginal returns the prose of a bounce and the quoted original
 // after it, split at the first line that starts the original.
@@ -146,14 +158,7 @@ func isOriginalMarker(line []byte) bool {
 		return false
 	}
 
-	var buf [128]byte // holds a line of up to 120 bytes without allocating
-	lower := appendLower(buf[:0], trimmed)
-	for _, m := range originalMarkerBytes {
-		if bytes.Contains(lower, m) {
-			return true
-		}
-	}
-	return false
+	return containsPhraseLower(originalMarkerSet, trimmed)
 }
 
 // quotedOriginalHeader returns the header section of a quoted original:
@@ -163,6 +168,9 @@ func quotedOriginalHeader(original []byte) []byte {
 	for len(original) > 0 {
 		line, rest, _ := bytes.Cut(original, []byte{'\n'})
 		if isFieldLine(bytes.TrimRight(line, " \t")) && !bytes.HasPrefix(line, []byte(" ")) {
+			if section, ok := rawHeaderSection(newRawBody(original)); ok {
+				return section
+			}
 			section, _ := readHeaderSection(nil, bytes.NewReader(original))
 			return section
 		}

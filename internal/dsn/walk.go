@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/textproto"
 )
 
 // maxDelimiterLine is the length, LF included, past which a line that
@@ -18,10 +17,14 @@ const maxDelimiterLine = 4000
 // fields of its header that isEntityField selects, and its raw body,
 // before any transfer decoding.
 type plannedPart struct {
-	header    textproto.Header
+	header    header
 	body      []byte
-	mediaType string            // as message.Header.ContentType returns it
-	params    map[string]string // the media type's parameters
+	mediaType string // as message.Header.ContentType returns it
+	params    mediaParams
+
+	// truncated is set on the last part of a multipart that ends
+	// without a close delimiter (see truncatedPart).
+	truncated bool
 }
 
 // walkFast visits the parts of a well-formed multipart message as walk
@@ -30,37 +33,74 @@ type plannedPart struct {
 // false, having changed nothing, when the message is not multipart or
 // its structure is anything but plain. That covers a missing or odd
 // boundary, a part header that readHeaderFast declines, a missing close
-// delimiter, and the depth or part limits. The caller then walks the
-// message with go-message, which words its warnings as before.
-func (p *parser) walkFast(mediaType string, params map[string]string, body []byte) bool {
+// delimiter other than after a last top-level part that needs no
+// decoding (see truncatedPart), and the depth or part limits. The
+// caller then walks the message with go-message, which words its
+// warnings as before.
+func (p *parser) walkFast(mediaType string, params mediaParams, body []byte) bool {
 	if !strings.HasPrefix(mediaType, "multipart/") {
 		return false
 	}
 
 	var plan []plannedPart
-	if !planMultipart(body, params["boundary"], 0, &plan) || len(plan)+1 >= MaxParts {
+	if !planMultipart(body, params.boundary, 0, &plan) || len(plan)+1 >= MaxParts {
 		return false
 	}
 
 	p.parts++
 	for _, part := range plan {
-		if p.wantsText(part.mediaType) {
-			if data, ok := p.decodeTextFast(part); ok {
-				p.parts++
-				p.keepText(part.mediaType, data)
-				continue
-			}
+		if part.truncated {
+			p.readTruncatedPart(part)
+			break
 		}
-
-		partBody, err := decodedBody(part)
-		p.warn(err)
-		p.parts++
-
-		if !strings.HasPrefix(part.mediaType, "multipart/") {
-			p.readPart(part.mediaType, partBody)
-		}
+		p.readPlannedPart(part)
 	}
 	return true
+}
+
+// readTruncatedPart visits the last part of a multipart cut off before
+// its close delimiter, as walk does. go-message reads the part's body to
+// the end of the input and fails with io.ErrUnexpectedEOF, and its next
+// call for a part fails with "multipart: NextPart: EOF".
+func (p *parser) readTruncatedPart(part plannedPart) {
+	p.parts++
+	p.readPart(part.mediaType, &truncatedBody{bytes.NewReader(part.body)})
+	p.warnf("read MIME part %d: multipart: NextPart: EOF", p.parts)
+	p.brokenMIME = true
+}
+
+// truncatedBody reads a body and then fails with io.ErrUnexpectedEOF, as
+// the body of a part cut off before its delimiter does.
+type truncatedBody struct {
+	r *bytes.Reader
+}
+
+func (b *truncatedBody) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF
+	}
+	return n, err
+}
+
+// readPlannedPart visits one part that walkFast found, as walk visits
+// the entity that message.New makes of it.
+func (p *parser) readPlannedPart(part plannedPart) {
+	if p.wantsText(part.mediaType) {
+		if data, ok := p.decodeTextFast(part); ok {
+			p.parts++
+			p.keepText(part.mediaType, data)
+			return
+		}
+	}
+
+	partBody, err := decodedBody(part)
+	p.warn(err)
+	p.parts++
+
+	if !strings.HasPrefix(part.mediaType, "multipart/") {
+		p.readPart(part.mediaType, partBody)
+	}
 }
 
 // planMultipart appends the parts of a multipart body, nested ones
@@ -81,16 +121,21 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 			return false
 		}
 		var part plannedPart
+		start := pos
 		part, pos, ok = nextPlannedPart(body, pos, dash)
+		if !ok && depth == 0 {
+			part, ok = truncatedPart(body, start, dash)
+			*plan = append(*plan, part)
+			return ok
+		}
 		if !ok {
 			return false
 		}
-		h := message.Header{Header: part.header}
-		mediaType, params, err := h.ContentType()
+		mediaType, params, err := part.header.contentType()
 		part.mediaType, part.params = mediaType, params
 		*plan = append(*plan, part)
 		if strings.HasPrefix(mediaType, "multipart/") &&
-			(err != nil || !planMultipart(part.body, params["boundary"], depth+1, plan)) {
+			(err != nil || !planMultipart(part.body, params.boundary, depth+1, plan)) {
 			return false
 		}
 
@@ -143,7 +188,7 @@ func skipPreamble(body, dash []byte) (int, bool) {
 // it with the offset of its end: the LF before the next delimiter, or
 // the delimiter itself when the body is empty.
 func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool) {
-	h, n, ok := readHeaderFields(body[pos:], isEntityField)
+	h, n, ok := readHeaderFields(body[pos:], isEntityField[[]byte])
 	if !ok {
 		return plannedPart{}, 0, false
 	}
@@ -166,24 +211,81 @@ func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool)
 	}
 }
 
+// truncatedPart returns the part whose header starts at pos when it is
+// the last of a top-level multipart cut off before its close delimiter:
+// a complete header and then a body with no delimiter line. Its body is
+// what go-message's part reader returns before io.ErrUnexpectedEOF: all
+// of it but a last line that could still start a delimiter, such as a
+// lone LF. ok is false when that is not the case, or when the body would
+// need decoding, a multipart or a start with a hyphen, whose reading
+// fails in ways that only go-message words.
+func truncatedPart(body []byte, pos int, dash []byte) (part plannedPart, ok bool) {
+	h, n, ok := readHeaderFields(body[pos:], isEntityField[[]byte])
+	section := body[pos : pos+n]
+	if !ok || !bytes.HasSuffix(section, []byte("\n\n")) && !bytes.Equal(section, []byte("\n")) {
+		return part, false
+	}
+	rest := body[pos+n:]
+	if len(rest) > 0 && rest[0] == '-' || hasDelimiter(rest, dash) {
+		return part, false
+	}
+
+	nlDash := append([]byte{'\n'}, dash...)
+	if i := bytes.LastIndexByte(rest, '\n'); i >= 0 && bytes.HasPrefix(nlDash, rest[i:]) {
+		rest = rest[:i]
+	}
+	part = plannedPart{header: h, body: rest, truncated: true}
+	mediaType, params, err := h.contentType()
+	part.mediaType, part.params = mediaType, params
+	needsDecoding := !isIdentityEncoding(h) || strings.HasPrefix(mediaType, "text/") && params.hasCharset
+	return part, err == nil && !needsDecoding && !strings.HasPrefix(mediaType, "multipart/")
+}
+
+// hasDelimiter reports whether body holds an LF followed by a delimiter
+// of dash, one that go-message ends a part body at.
+func hasDelimiter(body, dash []byte) bool {
+	nlDash := append([]byte{'\n'}, dash...)
+	for from := 0; ; {
+		i := bytes.Index(body[from:], nlDash)
+		if i < 0 {
+			return false
+		}
+		end := from + i + len(nlDash)
+		if endsDelimiter(body, end) {
+			return true
+		}
+		from = end
+	}
+}
+
 // decodedBody returns the body of part as message.New decodes it, and
 // message.New's error. A body that needs no decoding, the usual case for
 // delivery-status and returned-message parts, is read as it is, sparing
 // a second parse of the Content-Type.
 func decodedBody(part plannedPart) (io.Reader, error) {
-	_, hasCharset := part.params["charset"]
+	hasCharset := part.params.hasCharset
 	isText := strings.HasPrefix(part.mediaType, "text/")
 	if isIdentityEncoding(part.header) && !(isText && hasCharset) {
-		return bytes.NewReader(part.body), nil
+		return newRawBody(part.body), nil
+	}
+	if isIdentityEncoding(part.header) {
+		// go-message passes UTF-8 and US-ASCII text through as it is.
+		charset := strings.ToLower(part.params.charset)
+		if charset == "utf-8" || charset == "us-ascii" {
+			return newRawBody(part.body), nil
+		}
+		if text, ok := decodeCharsetBytes(charset, part.body); ok {
+			return newRawBody(text), nil
+		}
 	}
 
-	e, err := message.New(message.Header{Header: part.header}, bytes.NewReader(part.body))
+	e, err := message.New(message.Header{Header: part.header.entityHeader()}, bytes.NewReader(part.body))
 	return e.Body, err
 }
 
 // isIdentityEncoding reports whether the Content-Transfer-Encoding of h
 // leaves the body as it is: one that message.New does not decode.
-func isIdentityEncoding(h textproto.Header) bool {
+func isIdentityEncoding(h header) bool {
 	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
 	case "7bit", "8bit", "binary", "":
 		return true
@@ -194,8 +296,8 @@ func isIdentityEncoding(h textproto.Header) bool {
 // isEntityField reports whether name is one of the fields that a planned
 // part's header is read for: message.New decodes the body by them, and
 // walkFast dispatches on the media type. The other fields are never read.
-func isEntityField(name string) bool {
-	return strings.EqualFold(name, "Content-Type") || strings.EqualFold(name, "Content-Transfer-Encoding")
+func isEntityField[T string | []byte](name T) bool {
+	return equalFoldASCII(name, "Content-Type") || equalFoldASCII(name, "Content-Transfer-Encoding")
 }
 
 // endsDelimiter reports whether a delimiter that ends at body[i] counts

@@ -39,6 +39,22 @@ var walkSeeds = []string{
 	"Content-Type: multipart/report; boundary=x\n\n--x\nContent-Transfer-Encoding: base64\n\naGVsbG8=\n--x--  \n",
 	"Content-Type: multipart/report; boundary=\"a b\"\n\n--a b\n\nbody\n--a b--\n",
 	"Content-Type: multipart/report; boundary=x\n\n--x\nContent-Type: multipart/mixed\n\n--y\n\nz\n--x--\n",
+
+	// Cut off before the close delimiter.
+	"Content-Type: multipart/report; boundary=x\n\n--x\nContent-Type: text/plain\n\nhello\n" +
+		"--x\nContent-Type: message/rfc822\n\nSubject: a\n",
+	"Content-Type: multipart/report; boundary=x\n\n--x\nContent-Type: message/rfc822\n\nSubject: a\n\nbody\n",
+	"Content-Type: multipart/report; boundary=x\n\n--x\nContent-Type: message/delivery-status\n\n" +
+		"Final-Recipient: rfc822; a@b\nStatus: 5.1.1\n\n",
+	"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n\nhello 550 5.1.1\n--",
+	"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n\nhello\n--x",
+	"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n\nhello\n--xy",
+	"Content-Type: multipart/mixed; boundary=x\n\n--x\n\n-abc\n",
+	"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n\n",
+	"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain\n",
+	"Content-Type: multipart/mixed; boundary=x\n\n--x\n\n",
+	"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: text/plain; charset=utf-8\n\nhello\n",
+	"Content-Type: multipart/mixed; boundary=x\n\n--x\nContent-Type: multipart/alternative; boundary=y\n\n--y\n\nz\n",
 }
 
 func TestWalkFast_SameAsGoMessage(t *testing.T) {

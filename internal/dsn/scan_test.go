@@ -1,0 +1,124 @@
+package dsn
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// multilineReplyRE is the expression that replyPrefixLen stands for.
+var multilineReplyRE = regexp.MustCompile(`^([2-5][0-5][0-9])[ -](?:#?[245]\.[0-9]{1,3}\.[0-9]{1,3}\s)?`)
+
+var replyPrefixSeeds = []string{
+	"", "550", "550 ", "550-", "550-5.7.1 text", "550 5.7.1 text", "550 #5.1.1 x", "550 5.1.1",
+	"550 5.1.1234 x", "550 5.1234.1 x", "550 5..1 x", "550 3.1.1 x", "650 5.1.1 x", "560 x",
+	"550\t5.1.1 x", "550 5.1.1\tx", "550 5.1.1\fx", "550 5.1.1\vx", "550-#4.2.2\rx", "5505.1.1 x",
+}
+
+func TestReplyPrefixLen_SameAsRegexp(t *testing.T) {
+	pieces := []string{"550", "421", "5", "4", "2", "0", "9", ".", "#", " ", "-", "\t", "\v", "\f", "x", "é"}
+	texts := append(randomTexts(11, 100000, 10, pieces), replyPrefixSeeds...)
+	for _, line := range texts {
+		want := len(multilineReplyRE.FindString(line))
+		if got := replyPrefixLen(line); got != want {
+			t.Errorf("replyPrefixLen(%q) = %d; the expression matches %d bytes", line, got, want)
+		}
+	}
+}
+
+func TestCollapseSpace_SameAsFields(t *testing.T) {
+	pieces := []string{"a", "bc", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "\u0085", "é", "\u2003"}
+	texts := append(randomTexts(12, 100000, 12, pieces), "", " ", "a", "a b", " a", "a ", "a  b")
+	for _, s := range texts {
+		want := strings.Join(strings.Fields(s), " ")
+		if got := collapseSpace(s); got != want {
+			t.Errorf("collapseSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+// containsAny reports whether text contains one of phrases.
+func containsAny(text string, phrases []string) bool {
+	for _, p := range phrases {
+		if strings.Contains(text, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestPhraseSet_SameAsContains(t *testing.T) {
+	checkPhraseSet(t, []string{"has been delayed", "é", "échec", "not a member", "Capital", "a", "エラー", "k"})
+	checkPhraseSet(t, []string{"has been delayed", "not a member", "Capital", "a", "k", "ki", "i"})
+}
+
+func checkPhraseSet(t *testing.T, phrases []string) {
+	t.Helper()
+	set := newPhraseSet(phrases)
+	pieces := []string{"has", "HAS", " been ", "Delayed", "\u00c9CHEC", "échec", "not a MEMBER", "capital", "Capital",
+		"\u212a", "k", "エラー", "\xff", "x", " ", "\u0130", "i", "\u0131"}
+	texts := append(randomTexts(13, 50000, 8, pieces), lowerCases...)
+	for _, text := range texts {
+		if got, want := containsPhraseLower(set, text), containsAny(strings.ToLower(text), phrases); got != want {
+			t.Errorf("containsPhraseLower(%q) = %v, want %v", text, got, want)
+		}
+		if got, want := containsPhraseFold(set, []byte(text)), containsAny(asciiLower(text), phrases); got != want {
+			t.Errorf("containsPhraseFold(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+// findFailedCommandLowered is findFailedCommand as it was written
+// before it stopped copying the text: on asciiLower(text) throughout.
+func findFailedCommandLowered(text string) string {
+	lower := asciiLower(text)
+	best, bestAt := "", len(lower)
+	for _, trigger := range commandTriggers {
+		for from := 0; from < bestAt; {
+			i := strings.Index(lower[from:bestAt], trigger)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			if name := commandAt(lower[at+len(trigger):]); name != "" {
+				best, bestAt = name, at
+				break
+			}
+			from = at + len(trigger)
+		}
+	}
+	if best == "" {
+		for _, p := range qmailPhrases {
+			if strings.Contains(lower, p.phrase) {
+				return p.name
+			}
+		}
+	}
+	return best
+}
+
+func TestFindFailedCommand_SameOnLowered(t *testing.T) {
+	pieces := []string{"in reply to ", "IN REPLY TO ", "after ", "After ", "progress was ", ">>> ", "[", "the ", "Our ",
+		"final ", "RCPT TO", "rcpt", "Mail From", "data", "DATA", "end of ", "message", "helo", "x", " ", ":", "_to",
+		"does not like recipient", "But My Name Was Rejected", "é", "\u212a"}
+	for _, text := range append(randomTexts(18, 100000, 8, pieces), strings.Repeat("after x ", 200)+"after data") {
+		if got, want := findFailedCommand(text), findFailedCommandLowered(text); got != want {
+			t.Errorf("findFailedCommand(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+func TestEndsLine_SameAsLowerPrefix(t *testing.T) {
+	pieces := []string{"b", "R", "/", "p", "D", "t", "l", "I", "\u0130", "\u212a", "x", "\xff"}
+	for _, text := range randomTexts(19, 20000, 4, pieces) {
+		name := []byte(text)[:min(len(text), 3)]
+		tag := strings.ToLower(string(name))
+		want := false
+		for _, prefix := range []string{"br", "/p", "/d", "/t", "li"} {
+			want = want || strings.HasPrefix(tag, prefix)
+		}
+		if got := endsLine(name); got != want {
+			t.Errorf("endsLine(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
