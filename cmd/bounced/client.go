@@ -39,7 +39,7 @@ func (c *apiClient) register(fs *flag.FlagSet) {
 	if addr == "" {
 		addr = "127.0.0.1:8025"
 	}
-	fs.StringVar(&c.addr, "api.addr", addr, "`address` (host:port or URL) of the daemon's HTTP listener (default: $BOUNCED_API_ADDR or 127.0.0.1:8025)")
+	fs.StringVar(&c.addr, "api.addr", addr, "`address` (host:port or URL) of the daemon's HTTP listener; $BOUNCED_API_ADDR sets the default")
 	// The environment's token is read when a request is sent, not given as
 	// the flag's default, so that -h does not print it.
 	fs.StringVar(&c.token, "api.token", "", "bearer `token` of the API (default: $BOUNCED_API_TOKEN)")
