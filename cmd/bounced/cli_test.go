@@ -80,6 +80,8 @@ func TestCLI_ImportAndSuppressions(t *testing.T) {
 		{[]string{"events", "-policy", "aup", "-all"}, 0, `"recipient":"carol@cox.net"`},
 		{[]string{"events", "-since", "yesterday"}, 1, ""},
 		{[]string{"quarantine"}, 0, ""},
+		{[]string{"quarantine", "-limit", "1"}, 0, ""},
+		{[]string{"quarantine", "-limit", "0"}, 1, ""},
 		{[]string{"reprocess"}, 0, `"messages":2`},
 		{[]string{"suppressions", "get", "dave@example.com"}, 0, `"kind":"hard"`},
 		{[]string{"suppressions", "frobnicate"}, 2, ""},

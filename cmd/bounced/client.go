@@ -39,8 +39,10 @@ func (c *apiClient) register(fs *flag.FlagSet) {
 	if addr == "" {
 		addr = "127.0.0.1:8025"
 	}
-	fs.StringVar(&c.addr, "api.addr", addr, "`address` (host:port or URL) of the daemon's HTTP listener (default: $BOUNCED_API_ADDR or 127.0.0.1:8025)")
-	fs.StringVar(&c.token, "api.token", os.Getenv("BOUNCED_API_TOKEN"), "bearer `token` of the API (default: $BOUNCED_API_TOKEN)")
+	fs.StringVar(&c.addr, "api.addr", addr, "`address` (host:port or URL) of the daemon's HTTP listener; $BOUNCED_API_ADDR sets the default")
+	// The environment's token is read when a request is sent, not given as
+	// the flag's default, so that -h does not print it.
+	fs.StringVar(&c.token, "api.token", "", "bearer `token` of the API (default: $BOUNCED_API_TOKEN)")
 }
 
 func (c *apiClient) url(path string, q url.Values) string {
@@ -65,8 +67,12 @@ func (c *apiClient) do(method, path string, q url.Values, contentType string, bo
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
+	token := c.token
+	if token == "" {
+		token = os.Getenv("BOUNCED_API_TOKEN")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if c.http == nil {
 		c.http = &http.Client{Timeout: 10 * time.Minute}

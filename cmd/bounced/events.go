@@ -20,7 +20,7 @@ func eventsCommand(args []string, stdout, stderr io.Writer) int {
 		{"policy", "only events with this policy `kind` (aup, blocklist, ...)"},
 		{"since", "only events at or after this RFC 3339 `time`"},
 		{"until", "only events before this RFC 3339 `time`"},
-		{"limit", "events per page, 1 to 1000"},
+		{"limit", "`number` of events per page, 1 to 1000 (default 100)"},
 	} {
 		filters[f.name] = fs.String(f.name, "", f.usage)
 	}
@@ -43,10 +43,14 @@ func quarantineCommand(args []string, stdout, stderr io.Writer) int {
 	fs, c := newClientFlags("quarantine", stderr)
 	var paging pageFlags
 	paging.register(fs)
+	limit := fs.String("limit", "", "`number` of messages per page, 1 to 1000 (default 100)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	return exitCode(stderr, "quarantine", c.listAll("/quarantine", url.Values{}, paging, stdout, stderr))
+
+	q := url.Values{}
+	setIf(q, "limit", *limit)
+	return exitCode(stderr, "quarantine", c.listAll("/quarantine", q, paging, stdout, stderr))
 }
 
 // reprocessCommand implements `bounced reprocess [-since T]`: the daemon

@@ -67,7 +67,7 @@ func suppressionsList(c *apiClient, fs *flag.FlagSet, args []string, stdout, std
 	f.register(fs)
 	var paging pageFlags
 	paging.register(fs)
-	limit := fs.String("limit", "", "entries per page, 1 to 1000")
+	limit := fs.String("limit", "", "`number` of entries per page, 1 to 1000 (default 100)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -107,6 +107,9 @@ const (
 	KindNotBounce = "not_bounce"
 )
 
+// reportKinds are the values of a rule's kind condition.
+var reportKinds = []string{KindFailure, KindDelay, KindDelivered, KindComplaint, KindAutoReply, KindNotBounce}
+
 // Input is the set of facts about one recipient that Classify decides on.
 type Input struct {
 	Kind       string // one of the Kind constants

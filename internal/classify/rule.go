@@ -205,6 +205,16 @@ func (r *rule) validate() error {
 			return fmt.Errorf("unknown provider %q in condition", p)
 		}
 	}
+	for _, k := range r.kinds {
+		if !slices.Contains(reportKinds, k) {
+			return fmt.Errorf("invalid kind %q: want one of %s", k, strings.Join(reportKinds, ", "))
+		}
+	}
+	for _, code := range r.replies {
+		if code < 200 || code > 599 {
+			return fmt.Errorf("invalid reply code %d: want a three-digit SMTP reply code from 200 to 599", code)
+		}
+	}
 	for _, c := range r.commands {
 		if normalizeCommand(c) != c {
 			return fmt.Errorf("invalid command %q: want one of %s", c, strings.Join(commands, ", "))

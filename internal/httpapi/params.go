@@ -64,6 +64,10 @@ func address(field, value string, wildcard bool) (string, error) {
 		return "", invalid(field, "invalid address %q: longer than %d octets", value, maxAddressLen)
 	case local == "*" && !wildcard:
 		return "", invalid(field, "invalid address %q: a domain-wide entry is not allowed here", value)
+	case strings.ContainsAny(domain, "* \t"):
+		// A lookup compares whole domains, so "*@*.example.com" would
+		// match no subdomain, only a literal "*.example.com".
+		return "", invalid(field, "invalid address %q: the domain may not contain '*' or white space; a domain-wide entry covers one domain, so add each subdomain as *@sub.domain", value)
 	}
 	return a, nil
 }

@@ -58,6 +58,21 @@ func TestJSONFields_NamedInErrors(t *testing.T) {
 	})
 }
 
+func TestSuppressionAddress_WildcardDomain(t *testing.T) {
+	s := newTestServer(t, "")
+	s.run(t, []apiCase{
+		{name: "wildcard subdomain entry", method: "PUT", path: "/api/v1/suppressions/*@*.example.com", body: `{}`, status: 400,
+			contains: []string{`"code":"invalid_address"`, `"field":"address"`}},
+		{name: "wildcard in a looked-up domain", path: "/api/v1/suppressions/x@*.example.com", status: 400,
+			contains: []string{`"code":"invalid_address"`}},
+		{name: "space in domain", method: "PUT", path: "/api/v1/suppressions/x@exa%20mple.com", body: `{}`, status: 400,
+			contains: []string{`"code":"invalid_address"`}},
+		{name: "domain-wide entry", method: "PUT", path: "/api/v1/suppressions/*@example.net", body: `{}`, status: 200,
+			contains: []string{`"address":"*@example.net"`}},
+		{name: "star in local part", method: "PUT", path: "/api/v1/suppressions/a*b@example.net", body: `{}`, status: 200},
+	})
+}
+
 func TestFilters_UnknownValues(t *testing.T) {
 	s := newTestServer(t, "")
 	s.do(t, "PUT", "/api/v1/suppressions/own@example.com", `{"reason":"request"}`)
