@@ -80,7 +80,10 @@ var providerDomains = map[string]Provider{
 	"outlook.com": ProviderMicrosoft, "hotmail.com": ProviderMicrosoft, "live.com": ProviderMicrosoft,
 	"msn.com": ProviderMicrosoft, "hotmail.co.uk": ProviderMicrosoft, "hotmail.fr": ProviderMicrosoft,
 	"outlook.jp": ProviderMicrosoft, "live.jp": ProviderMicrosoft, "passport.com": ProviderMicrosoft,
-	"yahoo.com": ProviderYahoo, "yahoo.co.uk": ProviderYahoo, "yahoo.fr": ProviderYahoo, "yahoo.de": ProviderYahoo,
+	// Every Microsoft 365 tenant gets a NAME.onmicrosoft.com domain,
+	// whose mail only Exchange Online receives.
+	"onmicrosoft.com": ProviderMicrosoft,
+	"yahoo.com":       ProviderYahoo, "yahoo.co.uk": ProviderYahoo, "yahoo.fr": ProviderYahoo, "yahoo.de": ProviderYahoo,
 	"ymail.com": ProviderYahoo, "rocketmail.com": ProviderYahoo, "aol.com": ProviderYahoo, "aim.com": ProviderYahoo,
 	"verizon.net": ProviderYahoo, "att.net": ProviderYahoo, "sbcglobal.net": ProviderYahoo,
 	"bellsouth.net": ProviderYahoo, "pacbell.net": ProviderYahoo, "ameritech.net": ProviderYahoo,

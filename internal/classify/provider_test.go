@@ -16,6 +16,7 @@ func TestDetectProvider(t *testing.T) {
 		{"gmail by domain alone", "", "a@gmail.com", "550 5.1.1", ProviderGmail},
 		{"microsoft 365 host", "example-com.mail.protection.outlook.com", "a@example.com", "550 5.7.1", ProviderMicrosoft},
 		{"hotmail domain", "", "A@Hotmail.com", "550 5.5.0", ProviderMicrosoft},
+		{"microsoft 365 tenant domain", "", "a@contoso.onmicrosoft.com", "550 5.1.10 recipient not found", ProviderMicrosoft},
 		{"aol is on yahoo", "", "a@aol.com", "", ProviderYahoo},
 		{"att.net is on yahoo", "", "a@att.net", "", ProviderYahoo},
 		{"yahoo MX for another domain", "mx-att.mail.am0.yahoodns.net", "a@example.net", "", ProviderYahoo},
