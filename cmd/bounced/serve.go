@@ -158,8 +158,8 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	st, err := store.Open(filepath.Join(cfg.DataDir, "bounced.db"), store.Options{
 		Logger:         log.With("component", "store"),
 		Policy:         policy,
-		RawRetention:   cfg.Store.RawRetention,
-		EventRetention: cfg.Store.EventRetention,
+		RawRetention:   time.Duration(cfg.Store.RawRetention),
+		EventRetention: time.Duration(cfg.Store.EventRetention),
 	})
 	if err != nil {
 		return err
@@ -209,7 +209,7 @@ func runDaemon(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Error("listener failed, shutting down", "err", serveErr)
 	}
 
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.ShutdownTimeout))
 	defer cancel()
 	if err := smtpServer.Shutdown(shutdownCtx); err != nil {
 		log.Error("smtp shutdown failed", "err", err)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -34,10 +35,10 @@ func newSMTPServer(c config.SMTP, ing smtpd.Ingester, reg prometheus.Registerer,
 		MaxConnections:      c.MaxConnections,
 		MaxConnectionsPerIP: c.MaxConnectionsPerIP,
 		MaxErrors:           c.MaxErrors,
-		CommandTimeout:      c.CommandTimeout,
-		DataTimeout:         c.DataTimeout,
-		SessionTimeout:      c.SessionTimeout,
-		CommitTimeout:       c.CommitTimeout,
+		CommandTimeout:      time.Duration(c.CommandTimeout),
+		DataTimeout:         time.Duration(c.DataTimeout),
+		SessionTimeout:      time.Duration(c.SessionTimeout),
+		CommitTimeout:       time.Duration(c.CommitTimeout),
 		TLSCertFile:         c.TLSCertFile,
 		TLSKeyFile:          c.TLSKeyFile,
 		LMTP:                c.LMTP,

@@ -40,7 +40,7 @@ type Config struct {
 
 	// ShutdownTimeout is how long sessions in flight may take to finish
 	// after SIGINT or SIGTERM.
-	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
 }
 
 // SMTP configures the SMTP or LMTP listener. Zero limits and timeouts
@@ -81,10 +81,10 @@ type SMTP struct {
 	MaxConnectionsPerIP int `yaml:"max_connections_per_ip"`
 	MaxErrors           int `yaml:"max_errors"`
 
-	CommandTimeout time.Duration `yaml:"command_timeout"`
-	DataTimeout    time.Duration `yaml:"data_timeout"`
-	SessionTimeout time.Duration `yaml:"session_timeout"`
-	CommitTimeout  time.Duration `yaml:"commit_timeout"`
+	CommandTimeout Duration `yaml:"command_timeout"`
+	DataTimeout    Duration `yaml:"data_timeout"`
+	SessionTimeout Duration `yaml:"session_timeout"`
+	CommitTimeout  Duration `yaml:"commit_timeout"`
 }
 
 // IsUnixSocket reports whether a listen address is the path of a unix
@@ -105,10 +105,10 @@ func defaultSMTP() SMTP {
 		MaxConnections:      smtpd.DefaultMaxConnections,
 		MaxConnectionsPerIP: smtpd.DefaultMaxConnectionsPerIP,
 		MaxErrors:           smtpd.DefaultMaxErrors,
-		CommandTimeout:      smtpd.DefaultCommandTimeout,
-		DataTimeout:         smtpd.DefaultDataTimeout,
-		SessionTimeout:      smtpd.DefaultSessionTimeout,
-		CommitTimeout:       smtpd.DefaultCommitTimeout,
+		CommandTimeout:      Duration(smtpd.DefaultCommandTimeout),
+		DataTimeout:         Duration(smtpd.DefaultDataTimeout),
+		SessionTimeout:      Duration(smtpd.DefaultSessionTimeout),
+		CommitTimeout:       Duration(smtpd.DefaultCommitTimeout),
 	}
 }
 
@@ -173,8 +173,8 @@ func Default() Config {
 		HTTP:            HTTP{Listen: "127.0.0.1:8025"},
 		DataDir:         "bounced-data",
 		LogLevel:        "info",
-		ShutdownTimeout: 30 * time.Second,
-		Store:           Store{RawRetention: DefaultRawRetention, EventRetention: DefaultEventRetention},
+		ShutdownTimeout: Duration(30 * time.Second),
+		Store:           Store{RawRetention: Duration(DefaultRawRetention), EventRetention: Duration(DefaultEventRetention)},
 	}
 }
 

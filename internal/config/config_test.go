@@ -25,7 +25,7 @@ shutdown_timeout: 10s
 	if cfg.HTTP.Listen != Default().HTTP.Listen {
 		t.Errorf("http.listen = %q, want the default %q", cfg.HTTP.Listen, Default().HTTP.Listen)
 	}
-	if cfg.ShutdownTimeout != 10*time.Second {
+	if cfg.ShutdownTimeout != Duration(10*time.Second) {
 		t.Errorf("shutdown_timeout = %v, want 10s", cfg.ShutdownTimeout)
 	}
 }
@@ -52,7 +52,7 @@ func TestDecode_Errors(t *testing.T) {
 		want string
 	}{
 		{"unknown key", "smtp:\n  listn: x\n", `line 2: unknown key "listn"`},
-		{"wrong type", "shutdown_timeout: soon\n", `line 1: shutdown_timeout: want a duration such as 30s or 5m, not "soon"`},
+		{"wrong type", "shutdown_timeout: soon\n", `line 1: shutdown_timeout: want a duration such as 30s, 5m or 30d, not "soon"`},
 		{"second document", "---\nsmtp:\n  max_recipients: 10\n---\nsmtp:\n  max_recipients: lots\n",
 			`line 4: a second document starts here; put all settings in one document`},
 		{"second document after an empty one", "---\n# none\n---\nlog_level: debug\n",
@@ -296,5 +296,42 @@ func TestSuppressionPolicy_Errors(t *testing.T) {
 				t.Errorf("Validate error = %v, want one containing %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestDecode_DurationsInDays(t *testing.T) {
+	const doc = `store:
+  raw_retention: 30d
+  event_retention: 8760h
+suppression:
+  expiry:
+    soft: 14d
+  reasons:
+    mailboxfull: {action: threshold, threshold: 3, window: 7d}
+`
+	cfg, err := Decode(strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := 24 * time.Hour
+	if got := time.Duration(cfg.Store.RawRetention); got != 30*day {
+		t.Errorf("raw_retention = %v, want 30 days", got)
+	}
+	if got := time.Duration(cfg.Store.EventRetention); got != 365*day {
+		t.Errorf("event_retention = %v, want 365 days", got)
+	}
+	if got := time.Duration(cfg.Suppression.Expiry["soft"]); got != 14*day {
+		t.Errorf("suppression.expiry.soft = %v, want 14 days", got)
+	}
+	if got := time.Duration(cfg.Suppression.Reasons["mailboxfull"].Window); got != 7*day {
+		t.Errorf("mailboxfull window = %v, want 7 days", got)
+	}
+}
+
+func TestParseDuration_Invalid(t *testing.T) {
+	for _, s := range []string{"", "d", "-1d", "1.5d", "30 d", "99999999999d", "soon", "30days"} {
+		if d, err := ParseDuration(s); err == nil {
+			t.Errorf("ParseDuration(%q) = %v, want an error", s, d)
+		}
 	}
 }

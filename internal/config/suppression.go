@@ -22,31 +22,31 @@ type Suppression struct {
 
 	// Expiry is the default lifetime of an entry per kind (hard, soft,
 	// complaint, manual); 0 means it does not expire.
-	Expiry map[string]time.Duration `yaml:"expiry"`
+	Expiry map[string]Duration `yaml:"expiry"`
 }
 
 // SuppressionRule is one rule of the suppression policy.
 type SuppressionRule struct {
 	// Action is suppress (at once), threshold (after Threshold events
 	// within Window) or count (never suppress).
-	Action    string        `yaml:"action"`
-	Threshold int           `yaml:"threshold"`
-	Window    time.Duration `yaml:"window"`
+	Action    string   `yaml:"action"`
+	Threshold int      `yaml:"threshold"`
+	Window    Duration `yaml:"window"`
 
 	// Expiry overrides the expiry of the entry kind for this rule.
-	Expiry time.Duration `yaml:"expiry"`
+	Expiry Duration `yaml:"expiry"`
 }
 
 // Store configures the database.
 type Store struct {
 	// RawRetention is how long raw messages are kept, for reprocessing
 	// and GET /api/v1/events/{id}/raw; 0 keeps them forever.
-	RawRetention time.Duration `yaml:"raw_retention"`
+	RawRetention Duration `yaml:"raw_retention"`
 
 	// EventRetention is how long events and message records are kept; 0
 	// keeps them forever, and the file then grows without bound.
 	// Suppression entries are kept regardless.
-	EventRetention time.Duration `yaml:"event_retention"`
+	EventRetention Duration `yaml:"event_retention"`
 }
 
 // Defaults of Store: raw messages for 90 days, events for 400 days so
@@ -63,7 +63,7 @@ func (s Suppression) Policy() (*suppress.Policy, error) {
 	for kind, d := range s.Expiry {
 		switch k := suppress.Kind(kind); k {
 		case suppress.KindHard, suppress.KindSoft, suppress.KindComplaint, suppress.KindManual:
-			expiry[k] = d
+			expiry[k] = time.Duration(d)
 		default:
 			return nil, fmt.Errorf("suppression.expiry: invalid kind %q, want hard, soft, complaint or manual", kind)
 		}
@@ -87,8 +87,8 @@ func rules(in map[string]SuppressionRule) map[string]suppress.Rule {
 		out[name] = suppress.Rule{
 			Action:    suppress.Action(r.Action),
 			Threshold: r.Threshold,
-			Window:    r.Window,
-			Expiry:    r.Expiry,
+			Window:    time.Duration(r.Window),
+			Expiry:    time.Duration(r.Expiry),
 		}
 	}
 	return out

@@ -105,6 +105,9 @@ func expected(goType string) string {
 	switch {
 	case goType == "time.Duration":
 		return "a duration such as 30s or 5m"
+	case goType == "config.Duration":
+		// bounced's configuration also takes whole days.
+		return "a duration such as 30s, 5m or 30d"
 	case goType == "bool":
 		return "true or false"
 	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"):
