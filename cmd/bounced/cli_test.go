@@ -59,9 +59,14 @@ func writeMbox(t *testing.T, names ...string) string {
 func TestCLI_ImportAndSuppressions(t *testing.T) {
 	d := startDaemon(t, t.TempDir())
 
-	out := d.cli(t, 0, "import", writeMbox(t, "two-recipients.eml", "cox-aup.eml"))
+	mbox := writeMbox(t, "two-recipients.eml", "cox-aup.eml")
+	out := d.cli(t, 0, "import", mbox)
 	if strings.Count(out, `"message_id"`) != 2 || !strings.Contains(out, `"suppressed":1`) {
 		t.Errorf("import output = %s, want two messages, one suppressing", out)
+	}
+	out, errOut := d.cliErr(t, 0, "import", mbox)
+	if strings.Count(out, `"duplicate":true`) != 2 || !strings.Contains(errOut, "messages imported: 0, imported before and skipped: 2") {
+		t.Errorf("second import of the same mbox: stdout %s stderr %s, want both messages skipped", out, errOut)
 	}
 
 	steps := []struct {

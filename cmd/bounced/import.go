@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -26,7 +27,7 @@ func importCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return exitCode(stderr, "import", err)
 	}
-	imported := 0
+	imported, duplicates := 0, 0
 	for msg, err := range messages {
 		if err != nil {
 			return exitCode(stderr, "import", fmt.Errorf("%s: %w (imported %d messages before it)", msg.Source, err, imported))
@@ -36,11 +37,24 @@ func importCommand(args []string, stdout, stderr io.Writer) int {
 			return exitCode(stderr, "import", fmt.Errorf("%s: %w (imported %d messages before it)", msg.Source, err, imported))
 		}
 		fmt.Fprintf(stdout, "%s\t%s", msg.Source, data)
+		if isDuplicate(data) {
+			duplicates++
+			continue
+		}
 		imported++
 	}
-	if imported == 0 {
+	if imported+duplicates == 0 {
 		return exitCode(stderr, "import", fmt.Errorf("%q contains no message", fs.Arg(0)))
 	}
-	fmt.Fprintf(stderr, "bounced import: messages imported: %d\n", imported)
+	fmt.Fprintf(stderr, "bounced import: messages imported: %d, imported before and skipped: %d\n", imported, duplicates)
 	return 0
+}
+
+// isDuplicate reports whether the API's reply to an imported message says
+// that the message had been imported before.
+func isDuplicate(reply []byte) bool {
+	var r struct {
+		Duplicate bool `json:"duplicate"`
+	}
+	return json.Unmarshal(reply, &r) == nil && r.Duplicate
 }

@@ -127,6 +127,8 @@ func (a *api) listQuarantine(w http.ResponseWriter, r *http.Request) {
 // postMessage ingests one raw message (the request body) through the same
 // pipeline as SMTP; `bounced import` sends each message of a mailbox
 // here. The query may give the envelope: mail_from and rcpt (repeated).
+// A message whose bytes were posted before is not stored again, so a
+// mailbox imported twice counts once.
 func (a *api) postMessage(w http.ResponseWriter, r *http.Request) {
 	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxImportBytes))
 	if err != nil {
@@ -145,6 +147,7 @@ func (a *api) postMessage(w http.ResponseWriter, r *http.Request) {
 		RcptTo:     q["rcpt"],
 		Received:   time.Now(),
 		Size:       int64(len(raw)),
+		Imported:   true,
 	}
 	receipt, err := a.pipeline.Ingest(r.Context(), env, raw)
 	if err != nil {
@@ -155,8 +158,9 @@ func (a *api) postMessage(w http.ResponseWriter, r *http.Request) {
 		MessageID  uint64 `json:"message_id"`
 		Recipients int    `json:"recipients"`
 		Suppressed int    `json:"suppressed"`
+		Duplicate  bool   `json:"duplicate,omitempty"`
 		ParseError string `json:"parse_error,omitempty"`
-	}{receipt.MessageID, receipt.Recipients, receipt.Suppressed, ""}
+	}{receipt.MessageID, receipt.Recipients, receipt.Suppressed, receipt.Duplicate, ""}
 	if receipt.ParseError != nil {
 		resp.ParseError = receipt.ParseError.Error()
 	}

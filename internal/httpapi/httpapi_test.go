@@ -322,6 +322,9 @@ func TestPostMessage_ImportAndQuarantine(t *testing.T) {
 	}
 	s.run(t, []apiCase{
 		{name: "bounce", method: "POST", path: "/api/v1/messages?rcpt=bounces@b.example.org", body: string(raw), status: 200, contains: []string{`"recipients":2`, `"suppressed":1`}},
+		{name: "same bounce again", method: "POST", path: "/api/v1/messages?rcpt=bounces@b.example.org", body: string(raw), status: 200,
+			contains: []string{`"message_id":2,`, `"recipients":0`, `"duplicate":true`}},
+		{name: "stored once", path: "/api/v1/events?recipient=erin@example.com", status: 200, contains: []string{`"message_id":2,`}},
 		{name: "not a report", method: "POST", path: "/api/v1/messages", body: "garbage without headers", status: 200, contains: []string{`"parse_error":"`}},
 		{name: "empty", method: "POST", path: "/api/v1/messages", status: 400, contains: []string{`"field":"body"`}},
 		{name: "quarantined", path: "/api/v1/quarantine", status: 200, contains: []string{`"id":3`, `"parse_error":"`}},

@@ -6,6 +6,8 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -39,6 +41,10 @@ type Envelope struct {
 	// VerifiedRecipient is the original recipient carried by an envelope
 	// recipient whose VERP signature verified; empty when none did.
 	VerifiedRecipient string
+
+	// Imported is set for a message read from a mailbox. Identical bytes
+	// imported again are not stored or counted again.
+	Imported bool
 }
 
 // Receipt is the outcome of storing a message, for the transport's reply
@@ -48,6 +54,11 @@ type Receipt struct {
 	Recipients int    // events stored
 	Suppressed int    // events that suppressed their recipient
 	ParseError error  // non-nil when the report could not be parsed
+
+	// Duplicate is set when an imported message had been imported
+	// before; MessageID is then the earlier message and nothing else was
+	// stored or counted.
+	Duplicate bool
 }
 
 // Pipeline runs messages through parse, classify and store.
@@ -98,10 +109,18 @@ func (p *Pipeline) Ingest(ctx context.Context, env Envelope, raw []byte) (Receip
 	if parseErr != nil {
 		msg.ParseError = parseErr.Error()
 	}
+	if env.Imported {
+		digest := sha256.Sum256(raw)
+		msg.ImportDigest = digest[:]
+	}
 
 	start := time.Now()
 	err := p.store.Deliver(ctx, msg, events)
 	p.metrics.commitDuration.Observe(time.Since(start).Seconds())
+	if errors.Is(err, store.ErrDuplicate) {
+		p.log.Info("message already imported, not stored again", "msg_id", msg.ID, "remote_addr", env.RemoteAddr)
+		return Receipt{MessageID: msg.ID, Duplicate: true}, nil
+	}
 	if err != nil {
 		return Receipt{}, fmt.Errorf("storing message from %s: %w", env.RemoteAddr, err)
 	}

@@ -22,9 +22,21 @@ import (
 // When ctx ends before the commit, Deliver returns ctx.Err(), but the
 // commit may still happen: the caller must treat the message as not stored
 // and let the sender retry, which can store it twice.
+//
+// A message with an ImportDigest that an earlier import stored is not
+// stored again: Deliver sets msg.ID to the earlier message and returns
+// ErrDuplicate.
 func (s *Store) Deliver(ctx context.Context, msg *Message, events []Event) error {
 	compressed := s.compress(msg.Raw)
-	return s.submit(ctx, func(tx *bolt.Tx) error {
+	var duplicate bool
+	err := s.submit(ctx, func(tx *bolt.Tx) error {
+		// The writer may run this again alone after a failed group
+		// commit, so nothing is carried over from a first run.
+		duplicate = false
+		if id, ok := importedID(tx, msg.ImportDigest); ok {
+			msg.ID, duplicate = id, true
+			return nil
+		}
 		if err := putMessage(tx, msg, compressed); err != nil {
 			return err
 		}
@@ -36,6 +48,22 @@ func (s *Store) Deliver(ctx context.Context, msg *Message, events []Event) error
 		}
 		return nil
 	})
+	if err == nil && duplicate {
+		err = ErrDuplicate
+	}
+	return err
+}
+
+// importedID returns the id of the message stored with digest, if any.
+func importedID(tx *bolt.Tx, digest []byte) (uint64, bool) {
+	if len(digest) == 0 {
+		return 0, false
+	}
+	v := tx.Bucket(bucketImported).Get(digest)
+	if len(v) != 8 {
+		return 0, false
+	}
+	return btoi(v), true
 }
 
 // putMessage writes msg and its compressed raw bytes under a new id.
@@ -52,6 +80,11 @@ func putMessage(tx *bolt.Tx, msg *Message, compressed []byte) error {
 	}
 	if err := putRaw(tx.Bucket(bucketRaw), itob(id), compressed); err != nil {
 		return fmt.Errorf("writing raw message %d: %w", id, err)
+	}
+	if len(msg.ImportDigest) > 0 {
+		if err := tx.Bucket(bucketImported).Put(msg.ImportDigest, itob(id)); err != nil {
+			return fmt.Errorf("writing import digest of message %d: %w", id, err)
+		}
 	}
 	if msg.ParseError != "" {
 		return tx.Bucket(bucketQuarantine).Put(itob(id), nil)

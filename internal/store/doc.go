@@ -24,6 +24,11 @@
 //	suppressions_by_domain     domain \0 address -> empty
 //	suppressions_by_expiry     expiry address -> empty
 //	soft_counts                address -> JSON list of recent soft bounce times
+//	imported                   SHA-256 of an imported message -> msgID
+//
+// NOTE: retention does not prune the imported bucket (32 bytes of digest
+// and 8 of id per imported message), so a message imported again after
+// retention deleted it is still skipped.
 //
 // Message and event ids come from the buckets' sequences, so they grow with
 // commit order. A domain-wide entry has the address "*@domain".

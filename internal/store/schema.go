@@ -29,12 +29,13 @@ var (
 	bucketSupByDomain  = []byte("suppressions_by_domain")
 	bucketSupByExpiry  = []byte("suppressions_by_expiry")
 	bucketSoftCounts   = []byte("soft_counts")
+	bucketImported     = []byte("imported")
 	keySchema          = []byte("schema")
 	allBuckets         = [][]byte{
 		bucketMeta, bucketMessages, bucketRaw, bucketQuarantine, bucketEvents,
 		bucketByRecipient, bucketByDomain, bucketByProvider, bucketByReason,
 		bucketByTime, bucketByMessage, bucketSuppressions, bucketSupByDomain,
-		bucketSupByExpiry, bucketSoftCounts,
+		bucketSupByExpiry, bucketSoftCounts, bucketImported,
 	}
 )
 

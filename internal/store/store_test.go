@@ -237,3 +237,37 @@ func updateFile(t *testing.T, path string, fn func(tx *bolt.Tx) error) {
 		t.Fatal(err)
 	}
 }
+
+func TestDeliver_ImportDigestStoresOnce(t *testing.T) {
+	st, _ := openTest(t)
+	ctx := context.Background()
+	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	deliver := func(digest string) (*Message, error) {
+		msg := &Message{Received: at, Raw: []byte("bounce " + digest), ImportDigest: []byte(digest)}
+		return msg, st.Deliver(ctx, msg, []Event{hardEvent("alice@example.com", at)})
+	}
+
+	first, err := deliver("digest-a")
+	if err != nil {
+		t.Fatalf("first Deliver: %v", err)
+	}
+	again, err := deliver("digest-a")
+	if !errors.Is(err, ErrDuplicate) {
+		t.Fatalf("second Deliver of the same digest: err = %v, want ErrDuplicate", err)
+	}
+	if again.ID != first.ID {
+		t.Errorf("duplicate's id = %d, want the first message's %d", again.ID, first.ID)
+	}
+	other, err := deliver("digest-b")
+	if err != nil || other.ID == first.ID {
+		t.Fatalf("Deliver of another digest: id %d, err %v, want a new message", other.ID, err)
+	}
+
+	events, err := st.EventsByRecipient("alice@example.com", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 2 {
+		t.Errorf("events of alice = %d, want 2 (the duplicate stores none)", len(events))
+	}
+}

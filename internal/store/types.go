@@ -33,6 +33,12 @@ type Message struct {
 	// Raw is the message as stored. It is not part of the JSON record; it
 	// lives in its own bucket.
 	Raw []byte `json:"-"`
+
+	// ImportDigest, when set, is the SHA-256 of Raw as imported from a
+	// mailbox. Deliver stores a message with a digest it has seen before
+	// only once, so that importing the same mailbox twice does not count
+	// its bounces twice.
+	ImportDigest []byte `json:"-"`
 }
 
 // Event is the outcome for one recipient as one message reports it.
