@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -40,12 +41,15 @@ func (d *daemon) cliErr(t *testing.T, wantStatus int, args ...string) (stdout, s
 func writeMbox(t *testing.T, names ...string) string {
 	t.Helper()
 	var b strings.Builder
-	for _, name := range names {
+	for i, name := range names {
 		raw, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			t.Fatal(err)
 		}
 		b.WriteString("From MAILER-DAEMON Tue Dec  1 10:00:00 2026\n")
+		// A fixture named twice stands for two bounces, so each copy
+		// differs, or import would skip it as imported before.
+		fmt.Fprintf(&b, "X-Test-Copy: %d\n", i+1)
 		b.Write(raw)
 		b.WriteString("\n")
 	}
