@@ -19,7 +19,7 @@ func importCommand(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "Usage: bounced import [flags] PATH (an mbox file, a Maildir or one message file)")
+		fmt.Fprintln(stderr, "Usage: bounced import [flags] PATH (an mbox file, a Maildir, a folder of .eml files or one message file)")
 		return 2
 	}
 

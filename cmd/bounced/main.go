@@ -13,7 +13,7 @@
 //	bounced suppressions ...  query and edit the suppression list of a daemon
 //	bounced events            list the bounce events of a daemon
 //	bounced quarantine        list the messages a daemon could not parse
-//	bounced import PATH       ingest an mbox, a Maildir or one message through a daemon
+//	bounced import PATH       ingest an mbox, a Maildir, .eml files or one message
 //	bounced reprocess         parse and classify a daemon's stored messages again
 //	bounced eval [flags] DIR  score parse and classify against a labels file
 //
@@ -106,7 +106,7 @@ Commands:
              query and edit the suppression list of a running daemon
   events     list bounce events of a running daemon, as JSON lines
   quarantine list the messages a running daemon could not parse
-  import     ingest an mbox file, a Maildir or one message file through a running daemon
+  import     ingest an mbox, a Maildir, a folder of .eml files or one message through a running daemon
   reprocess  parse and classify a running daemon's stored messages again
   rules      check an operator rules file, or show which rule fires for a bounce
   eval       score parse and classify on a folder of .eml files against labels

@@ -107,7 +107,11 @@ func explainFile(w io.Writer, c *classify.Classifier, name string) error {
 		return fmt.Errorf("parsing %s: %w", name, err)
 	}
 
-	fmt.Fprintf(w, "%s: %s, %d recipients\n", name, report.Kind, len(report.Recipients))
+	noun := "recipients"
+	if len(report.Recipients) == 1 {
+		noun = "recipient"
+	}
+	fmt.Fprintf(w, "%s: %s, %d %s\n", name, report.Kind, len(report.Recipients), noun)
 	for i, rcpt := range report.Recipients {
 		in := ingest.ClassifyInput(report, rcpt, events[i].Recipient)
 		result, explanation := c.Explain(in)

@@ -92,7 +92,7 @@ func TestRulesTest_ShowsRuleAndConditions(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, stderr)
 	}
 	for _, want := range []string{
-		"testdata/cox-aup.eml: failure, 1 recipients\n",
+		"testdata/cox-aup.eml: failure, 1 recipient\n",
 		"  carol@cox.net\n",
 		"    verdict:  policyviolation, soft, policy aup, provider cox\n",
 		"    rule:     cox-aup-pol (builtin:rules.yaml:",

@@ -26,7 +26,7 @@ type Message struct {
 }
 
 // Open returns the messages at path. A Maildir yields the files in its
-// new/ and cur/. A file whose first line that is not blank is a "From "
+// new/ and cur/, another folder its .eml files. A file whose first line that is not blank is a "From "
 // line is read as an mbox. A file whose first line is a header field is
 // one message, such as an .eml file. Any other file is an error, because
 // it contains no message. Iteration stops at the first error, which it
@@ -113,9 +113,28 @@ func maildir(dir string) (iter.Seq2[Message, error], error) {
 	}
 	if len(files) == 0 {
 		if _, err := os.Stat(filepath.Join(dir, "cur")); err != nil {
-			return nil, fmt.Errorf("%q is not a Maildir: it has no cur directory (a folder must be a Maildir; other input is an mbox file or one message file)", dir)
+			return emlFolder(dir)
 		}
 	}
+	return messageFiles(files), nil
+}
+
+// emlFolder returns the messages of the .eml files in dir, such as a
+// folder of bounces saved from a mail client, or the corpus that
+// bounced eval reads.
+func emlFolder(dir string) (iter.Seq2[Message, error], error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("%q is neither a Maildir (it has no cur directory) nor a folder of .eml files; other input is an mbox file or one message file", dir)
+	}
+	return messageFiles(files), nil
+}
+
+// messageFiles yields each file of files, in name order, as one message.
+func messageFiles(files []string) iter.Seq2[Message, error] {
 	slices.Sort(files)
 	return func(yield func(Message, error) bool) {
 		for _, name := range files {
@@ -124,7 +143,7 @@ func maildir(dir string) (iter.Seq2[Message, error], error) {
 				return
 			}
 		}
-	}, nil
+	}
 }
 
 func readFile(name string) ([]byte, error) {

@@ -76,9 +76,36 @@ func TestOpen_Maildir(t *testing.T) {
 }
 
 func TestOpen_NotAMaildir(t *testing.T) {
-	_, err := Open(t.TempDir())
-	if err == nil || !strings.Contains(err.Error(), "is not a Maildir") {
-		t.Errorf("Open of an empty directory: err = %v, want not a Maildir", err)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("Subject: x\n\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(dir)
+	if err == nil || !strings.Contains(err.Error(), "neither a Maildir") {
+		t.Errorf("Open of a directory without cur/ or .eml files: err = %v, want neither a Maildir nor a folder of .eml files", err)
+	}
+}
+
+func TestOpen_EmlFolder(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{"b.eml": "Subject: b\n\n", "a.eml": "Subject: a\n\n", "notes.txt": "not a message"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	messages, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	var got []string
+	for m, err := range messages {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(m.Raw))
+	}
+	if want := []string{"Subject: a\n\n", "Subject: b\n\n"}; !slices.Equal(got, want) {
+		t.Errorf("messages = %q, want %q (.eml files in name order, others skipped)", got, want)
 	}
 }
 
