@@ -167,6 +167,9 @@ func parseRecipient(h header) Recipient {
 	if !isExitStatus(r.DiagnosticType, r.DiagnosticCode) {
 		r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(r.DiagnosticCode)
 	}
+	if code, status, ok := quotedLastReply(r.DiagnosticCode); ok {
+		r.ReplyCode, r.DiagnosticStatus = code, status
+	}
 	if r.DiagnosticCode == "" {
 		r.DiagnosticCode = statusComment(h.Get("Status"))
 	}

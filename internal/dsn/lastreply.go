@@ -1,0 +1,34 @@
+package dsn
+
+import "strings"
+
+// quotedLastReply returns the reply code and enhanced status code of the
+// remote server's last reply when diagnostic is the reporting MTA's own
+// summary that quotes that reply in angle brackets at its end, as Amazon
+// SES and WorkMail write when a message expires:
+//
+//	554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>
+//
+// The summary's 554 and 4.4.7 only say that the retries ran out; the
+// quoted reply says what the receiving server answered, which is what a
+// sender needs to act on.
+func quotedLastReply(diagnostic string) (replyCode int, status string, ok bool) {
+	text := strings.TrimSpace(diagnostic)
+	if !strings.HasSuffix(text, ">") {
+		return 0, "", false
+	}
+	open := strings.LastIndexByte(text, '<')
+	if open <= 0 {
+		return 0, "", false
+	}
+	quoted := text[open+1 : len(text)-1]
+	if len(quoted) < 4 || !isReplyCodeStart(quoted, 0) || quoted[3] != ' ' {
+		return 0, "", false
+	}
+
+	code, status := scanDiagnostic(quoted)
+	if code == 0 || status == "" || !strings.HasPrefix(quoted[4:], status) {
+		return 0, "", false
+	}
+	return code, status, true
+}
