@@ -1,7 +1,6 @@
 package dsn
 
 import (
-	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -696,32 +695,42 @@ var smtpCommands = []struct{ prefix, name string }{
 	{"connect", "CONNECT"}, {"greeting", "CONNECT"}, {"initial connection", "CONNECT"},
 }
 
+// commandTriggerSet and qmailPhraseSet hold commandTriggers and the
+// phrases of qmailPhrases, in the same order, for findFailedCommand.
+var (
+	commandTriggerSet = newPhraseSet(commandTriggers)
+	qmailPhraseSet    = newPhraseSet(qmailPhraseList())
+)
+
+func qmailPhraseList() []string {
+	list := make([]string, len(qmailPhrases))
+	for i, p := range qmailPhrases {
+		list[i] = p.phrase
+	}
+	return list
+}
+
 // findFailedCommand returns the SMTP command named in text: CONNECT,
 // HELO, EHLO, STARTTLS, AUTH, MAIL, RCPT or DATA; "" when none is named.
-// It scans by hand, not with a regular expression, because it runs on
-// every diagnostic.
+// The first trigger in text that a command follows names it; no trigger
+// is a prefix of another's end, so the earliest one is the one that a
+// search trigger by trigger would keep. Without one, a qmail phrase
+// names the stage, the first of qmailPhrases that text contains. It
+// makes one pass over text for each, because it runs on every
+// diagnostic.
 func findFailedCommand(text string) string {
-	var buf [1024]byte // holds most texts without allocating
-	lower := lowerASCII(buf[:0], text)
-	best, bestAt := "", len(lower)
-	for _, trigger := range commandTriggers {
-		for from := 0; from < bestAt; {
-			i := bytes.Index(lower[from:bestAt], []byte(trigger))
-			if i < 0 {
-				break
-			}
-			at := from + i
-			if name := commandAt(text[at+len(trigger):]); name != "" {
-				best, bestAt = name, at
-				break
-			}
-			from = at + len(trigger)
+	for from := 0; ; {
+		at, id := indexPhraseFold(commandTriggerSet, text, from)
+		if at < 0 {
+			break
 		}
+		trigger := commandTriggerSet.phrases[id]
+		if name := commandAt(text[at+len(trigger):]); name != "" {
+			return name
+		}
+		from = at + 1
 	}
-	if best == "" {
-		best = qmailCommand(lower)
-	}
-	return best
+	return qmailCommand(text)
 }
 
 // qmailPhrases are how qmail-remote names the stage that failed without
@@ -735,13 +744,20 @@ var qmailPhrases = []struct{ phrase, name string }{
 	{"but sender was rejected", "MAIL"},
 }
 
-func qmailCommand(lower []byte) string {
-	for _, p := range qmailPhrases {
-		if bytes.Contains(lower, []byte(p.phrase)) {
-			return p.name
+func qmailCommand(text string) string {
+	first := len(qmailPhrases)
+	for from := 0; ; {
+		at, id := indexPhraseFold(qmailPhraseSet, text, from)
+		if at < 0 {
+			break
 		}
+		first = min(first, int(id))
+		from = at + 1
 	}
-	return ""
+	if first == len(qmailPhrases) {
+		return ""
+	}
+	return qmailPhrases[first].name
 }
 
 // commandAt returns the command that s starts with, after filler words,

@@ -154,6 +154,25 @@ func containsPhraseFold[T string | []byte](s *phraseSet, text T) bool {
 	return false
 }
 
+// indexPhraseFold returns the first position at or after from where
+// asciiLower(text) holds a phrase of s, and the phrase's index in
+// s.phrases; -1 when there is none. Of phrases that start at the same
+// position, the first in s.phrases wins.
+func indexPhraseFold(s *phraseSet, text string, from int) (at int, id int32) {
+	for i := from; i < len(text); i++ {
+		next := s.next[text[i]]
+		if next == 0 || i+1 < len(text) && next&(1<<(text[i+1]&63)) == 0 {
+			continue
+		}
+		for _, id := range s.byFirst[text[i]] {
+			if hasPrefixASCIIFold(text[i:], s.phrases[id]) {
+				return i, id
+			}
+		}
+	}
+	return -1, 0
+}
+
 // containsPhraseLower reports whether strings.ToLower(text) contains one
 // of the phrases of s. Text with characters other than ASCII is
 // lower-cased first, unless the phrases are ASCII and the text lacks the

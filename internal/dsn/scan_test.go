@@ -100,7 +100,8 @@ func findFailedCommandLowered(text string) string {
 func TestFindFailedCommand_SameOnLowered(t *testing.T) {
 	pieces := []string{"in reply to ", "IN REPLY TO ", "after ", "After ", "progress was ", ">>> ", "[", "the ", "Our ",
 		"final ", "RCPT TO", "rcpt", "Mail From", "data", "DATA", "end of ", "message", "helo", "x", " ", ":", "_to",
-		"does not like recipient", "But My Name Was Rejected", "é", "\u212a"}
+		"does not like recipient", "But My Name Was Rejected", "é", "\u212a",
+		"did not like our ", "Response To ", "does not like sender", "but sender was rejected"}
 	for _, text := range append(randomTexts(18, 100000, 8, pieces), strings.Repeat("after x ", 200)+"after data") {
 		if got, want := findFailedCommand(text), findFailedCommandLowered(text); got != want {
 			t.Errorf("findFailedCommand(%q) = %q, want %q", text, got, want)
