@@ -123,3 +123,24 @@ func TestEndsLine_SameAsLowerPrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestFindQuotedReply_SameAsExpression(t *testing.T) {
+	pieces := []string{"said", "SAID", "Reply", "response", "response code", "responsecode", "replied", "responded",
+		"error", "Error_Code", "failed with", "talk to me", "returned was", ">", "]", ":", ".", "...", "<<<",
+		" ", "\t", "\n", "\v", ",", "-", "_", "x", "550", "421", "5", "65", "99"}
+	texts := append(randomTexts(20, 100000, 10, pieces), "said: 550 ", "]: 550", "xsaid 550", "said 550:x", "said 550: x")
+	matched := 0
+	for _, text := range texts {
+		want := 0
+		if m := quotedReplyRE.FindStringSubmatch(text); m != nil {
+			want = atoi(m[1])
+			matched++
+		}
+		if got := findQuotedReply(text); got != want {
+			t.Errorf("findQuotedReply(%q) = %d; the expression captures %d", text, got, want)
+		}
+	}
+	if matched < len(texts)/100 {
+		t.Errorf("the expression matched only %d of %d texts; the test covers too few codes", matched, len(texts))
+	}
+}
