@@ -54,15 +54,16 @@ func selectFields(section []byte, extra []string) (header, bool) {
 	text, spans := textStack[:0], spanStack[:0]
 	found, keep := false, false
 	for line := range bytes.Lines(section) {
-		line = bytes.TrimRight(line, "\r\n")
-		switch {
-		case len(bytes.TrimSpace(line)) == 0:
-			continue
-		case line[0] == ' ' || line[0] == '\t':
-			if keep {
+		if line[0] == ' ' || line[0] == '\t' {
+			// A continuation line, most of a returned header: only one
+			// of a kept field is looked at.
+			if line = bytes.TrimRight(line, "\r\n"); keep && len(bytes.TrimSpace(line)) > 0 {
 				text = append(text, line...)
 				spans[len(spans)-1].value[1] = len(text)
 			}
+			continue
+		}
+		if line = bytes.TrimRight(line, "\r\n"); len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 
