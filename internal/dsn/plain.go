@@ -410,8 +410,10 @@ func addressBounds(s string, at int) (start, end int) {
 }
 
 func isLocalChar(c byte) bool {
-	return isAlnum(rune(c)) || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0
+	return isAlnum(rune(c)) || localPunct.has(c)
 }
+
+var localPunct = newByteSet(".!#$%&'*+/=?^_`{|}~-")
 
 func isDomainChar(c byte) bool {
 	return isAlnum(rune(c)) || c == '.' || c == '-'
@@ -611,16 +613,23 @@ func firstParagraph(block []string) []string {
 // The code prefixes of the continuation lines of a multi-line reply are
 // dropped, keeping "550 5.7.1 first line next line".
 func joinReplyLines(lines []string) string {
+	size := 0
+	for _, line := range lines {
+		size += len(line) + 1
+	}
 	var b strings.Builder
+	b.Grow(min(size, maxDiagnosticChars*utf8.UTFMax+1))
+
 	prefix := ""
 	for _, line := range lines {
 		line = strings.TrimSpace(line)
+		dash := false // "550-" to be written as "550 "
 		if n := replyPrefixLen(line); n > 0 {
 			m := line[:n]
 			if prefix != "" && m[:3] == prefix {
 				line = line[len(m):]
-			} else if len(line) > 3 && line[3] == '-' {
-				line = line[:3] + " " + line[4:]
+			} else {
+				dash = len(line) > 3 && line[3] == '-'
 			}
 			prefix = m[:3]
 		}
@@ -629,6 +638,11 @@ func joinReplyLines(lines []string) string {
 		}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
+		}
+		if dash {
+			b.WriteString(line[:3])
+			b.WriteByte(' ')
+			line = line[4:]
 		}
 		b.WriteString(line)
 		if b.Len() > maxDiagnosticChars*utf8.UTFMax {
@@ -640,6 +654,9 @@ func joinReplyLines(lines []string) string {
 
 // truncateChars cuts s to at most n characters.
 func truncateChars(s string, n int) string {
+	if len(s) <= n {
+		return s // no more characters than bytes
+	}
 	for i := range s {
 		if n == 0 {
 			return s[:i]

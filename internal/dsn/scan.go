@@ -204,3 +204,20 @@ func hasPrefixASCIIFold[T string | []byte](s T, prefix string) bool {
 	}
 	return true
 }
+
+// byteSet is a set of bytes, for the per-character tests of scanners,
+// where a call to strings.IndexByte per character costs more than the
+// rest of the loop.
+type byteSet [4]uint64
+
+func newByteSet(chars string) *byteSet {
+	var s byteSet
+	for i := 0; i < len(chars); i++ {
+		s[chars[i]>>6] |= 1 << (chars[i] & 63)
+	}
+	return &s
+}
+
+func (s *byteSet) has(c byte) bool {
+	return s[c>>6]&(1<<(c&63)) != 0
+}

@@ -144,3 +144,14 @@ func TestFindQuotedReply_SameAsExpression(t *testing.T) {
 		t.Errorf("the expression matched only %d of %d texts; the test covers too few codes", matched, len(texts))
 	}
 }
+
+func TestByteSet_SameAsIndexByte(t *testing.T) {
+	for _, chars := range []string{`()<>[]:;@\,".`, " \t.-_", "", "\x00\xff\x3f\x40\x7f\x80"} {
+		set := newByteSet(chars)
+		for c := range 256 {
+			if got, want := set.has(byte(c)), strings.IndexByte(chars, byte(c)) >= 0; got != want {
+				t.Errorf("newByteSet(%q).has(%#x) = %v, want %v", chars, c, got, want)
+			}
+		}
+	}
+}

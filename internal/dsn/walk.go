@@ -148,6 +148,10 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 	return false
 }
 
+// boundaryPunct are the characters other than letters and digits that
+// RFC 2046 section 5.1.1 allows in a boundary.
+var boundaryPunct = newByteSet("'()+_,-./:=?")
+
 // isPlainBoundary reports whether boundary is non-empty and has only the
 // characters RFC 2046 section 5.1.1 allows, so that no line ending or
 // blank can be part of a delimiter.
@@ -157,7 +161,7 @@ func isPlainBoundary(boundary string) bool {
 	}
 	for i := 0; i < len(boundary); i++ {
 		c := boundary[i]
-		if !isAlnum(rune(c)) && strings.IndexByte("'()+_,-./:=?", c) < 0 {
+		if !isAlnum(rune(c)) && !boundaryPunct.has(c) {
 			return false
 		}
 	}
