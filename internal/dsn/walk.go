@@ -114,6 +114,7 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 		return false
 	}
 	dash := []byte("--" + boundary)
+	delim := newDelimiterSearch(dash)
 
 	pos, ok := skipPreamble(body, dash)
 	for ok {
@@ -122,7 +123,7 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 		}
 		var part plannedPart
 		start := pos
-		part, pos, ok = nextPlannedPart(body, pos, dash)
+		part, pos, ok = nextPlannedPart(body, pos, dash, delim)
 		if !ok && depth == 0 {
 			part, ok = truncatedPart(body, start, dash)
 			*plan = append(*plan, part)
@@ -191,7 +192,7 @@ func skipPreamble(body, dash []byte) (int, bool) {
 // nextPlannedPart reads the part whose header starts at pos and returns
 // it with the offset of its end: the LF before the next delimiter, or
 // the delimiter itself when the body is empty.
-func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool) {
+func nextPlannedPart(body []byte, pos int, dash []byte, delim delimiterSearch) (plannedPart, int, bool) {
 	h, n, ok := readHeaderFields(body[pos:], isEntityField[[]byte])
 	if !ok {
 		return plannedPart{}, 0, false
@@ -201,18 +202,75 @@ func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool)
 	if bytes.HasPrefix(body[start:], dash) && endsDelimiter(body, start+len(dash)) {
 		return plannedPart{header: h, body: body[start:start]}, start, true
 	}
-	nlDash := append([]byte{'\n'}, dash...)
 	for from := start; ; {
-		i := bytes.Index(body[from:], nlDash)
+		i := delim.index(body[from:])
 		if i < 0 {
 			return plannedPart{}, 0, false
 		}
 		end := from + i
-		if endsDelimiter(body, end+len(nlDash)) {
+		if endsDelimiter(body, end+len(delim.nlDash)) {
 			return plannedPart{header: h, body: body[start:end]}, end, true
 		}
-		from = end + len(nlDash)
+		from = end + len(delim.nlDash)
 	}
+}
+
+// delimiterSearch finds an LF followed by "--" and a boundary. It looks
+// for the byte of the boundary that is likely the rarest in a body, such
+// as "_" in "----=_Part_1", instead of for the LF that bytes.Index looks
+// for first and that ends every line.
+type delimiterSearch struct {
+	nlDash []byte
+	rare   int // the index in nlDash of the byte to look for
+}
+
+func newDelimiterSearch(dash []byte) delimiterSearch {
+	d := delimiterSearch{nlDash: append([]byte{'\n'}, dash...)}
+	best := rarity('\n')
+	for i := 1; i < len(d.nlDash); i++ {
+		if r := rarity(d.nlDash[i]); r > best {
+			d.rare, best = i, r
+		}
+	}
+	return d
+}
+
+// rarity ranks how seldom c occurs in mail text, by a rough guess:
+// punctuation that prose and base64 seldom use, then capital letters and
+// digits, then the rest, LF included.
+func rarity(c byte) int {
+	switch {
+	case rarePunct.has(c):
+		return 3
+	case 'A' <= c && c <= 'Z':
+		return 2
+	case isDigit(c):
+		return 1
+	}
+	return 0
+}
+
+var rarePunct = newByteSet("_()'?")
+
+// index returns the index of the first occurrence of d.nlDash in s, or
+// -1, as bytes.Index does.
+func (d delimiterSearch) index(s []byte) int {
+	if d.rare == 0 {
+		return bytes.Index(s, d.nlDash)
+	}
+	c := d.nlDash[d.rare]
+	for i := d.rare; i < len(s); {
+		j := bytes.IndexByte(s[i:], c)
+		if j < 0 {
+			return -1
+		}
+		start := i + j - d.rare
+		if bytes.HasPrefix(s[start:], d.nlDash) {
+			return start
+		}
+		i += j + 1
+	}
+	return -1
 }
 
 // truncatedPart returns the part whose header starts at pos when it is
