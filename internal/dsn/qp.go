@@ -149,8 +149,18 @@ func decodeQPText(dst, text []byte, limit int) ([]byte, bool) {
 // decodes to itself: it is no "=", and a printable ASCII character, a
 // tab, a line end or a byte above ASCII.
 func isLiteralQP(c byte) bool {
-	return c != '=' && (' ' <= c && c <= '~' || c == '\t' || c == '\r' || c == '\n' || c >= 0x80)
+	return literalQP.has(c)
 }
+
+var literalQP = func() *byteSet {
+	var s byteSet
+	for c := range 256 {
+		if c != '=' && (' ' <= c && c <= '~' || c == '\t' || c == '\r' || c == '\n' || c >= 0x80) {
+			s[c>>6] |= 1 << (c & 63)
+		}
+	}
+	return &s
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' || 'a' <= c && c <= 'f'

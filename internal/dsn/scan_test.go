@@ -155,3 +155,40 @@ func TestByteSet_SameAsIndexByte(t *testing.T) {
 		}
 	}
 }
+
+// hasGiveUpPhraseLowered is hasGiveUpPhrase as it was written before it
+// matched phrases without lower-casing the text: on asciiLower(text).
+func hasGiveUpPhraseLowered(text string) bool {
+	lower := asciiLower(text)
+	for _, p := range giveUpPhrases {
+		for rest := lower; ; {
+			i := strings.Index(rest, p)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(p):]
+			if after := strings.TrimLeft(rest, " "); len(after) > 0 && isDigit(after[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestHasGiveUpPhrase_SameOnLowered(t *testing.T) {
+	pieces := []string{"Cannot send message for", "could not be delivered for", "WAS ABORTED AFTER", "was aborted after",
+		" ", "  ", "5", "days", "x", "for", "\u212a", "é"}
+	found := 0
+	for _, text := range randomTexts(23, 50000, 8, pieces) {
+		want := hasGiveUpPhraseLowered(text)
+		if got := hasGiveUpPhrase(text); got != want {
+			t.Errorf("hasGiveUpPhrase(%q) = %v, want %v", text, got, want)
+		}
+		if want {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Errorf("only %d texts hold a give-up phrase; the test covers too few", found)
+	}
+}
