@@ -1,7 +1,10 @@
 package dsn
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"net/mail"
+	"time"
 	"testing"
 )
 
@@ -44,5 +47,49 @@ func TestParseCommonDate_SameAsNetMail(t *testing.T) {
 		if !got.Equal(want) || got.String() != want.String() {
 			t.Errorf("parseCommonDate(%q) = %v, net/mail gives %v", tt.value, got, want)
 		}
+	}
+}
+
+// TestScanCommonDate_SameAsTimeParse checks that every date the hand
+// scanner accepts gives what time.Parse gives, in the same zone.
+func TestScanCommonDate_SameAsTimeParse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(25, 26))
+	pick := func(list ...string) string { return list[rng.IntN(len(list))] }
+	number := func(max, width int) string { return fmt.Sprintf("%0*d", width, rng.IntN(max)) }
+	var texts []string
+	for range 100000 {
+		texts = append(texts, pick("Mon", "Thu", "Sun", "Sat", "mon", "Xyz")+pick(", ", ", ", ", ", ",", ",  ")+
+			pick(number(33, 1), number(33, 2), " "+number(10, 1))+pick(" ", " ", " ", "  ")+
+			pick("Jan", "Feb", "Apr", "Dec", "Jun", "jan")+" "+pick(number(3000, 4), number(100, 2))+" "+
+			number(26, 1+rng.IntN(2))+":"+number(62, 2)+":"+number(62, 2)+pick("", "", "", ".5")+" "+
+			pick("+", "-", "+", "-", "*")+number(26, 2)+number(62, 2)+pick("", "", "", " ", " (UTC)"))
+	}
+	// Offsets of UTC, Europe/Berlin and America/New_York, for runs with
+	// $TZ set, where the scanner must choose time.Local as time.Parse does.
+	texts = append(texts, "Fri, 4 Dec 2026 09:05:00 +0100", "Sat, 4 Jul 2026 09:05:00 +0200", "Fri, 4 Dec 2026 09:05:00 -0500",
+		"Thu, 29 Feb 2024 09:00:00 +0000", "Fri, 29 Feb 2023 09:00:00 +0000", "Sun, 01 Jan 0000 00:00:00 -0000")
+	accepted := 0
+	for _, text := range texts {
+		got, ok := scanCommonDate(text)
+		if !ok {
+			continue
+		}
+		accepted++
+		want, err := time.Parse(commonDateLayout, text)
+		if err != nil {
+			t.Errorf("scanCommonDate(%q) accepted what time.Parse rejects: %v", text, err)
+			continue
+		}
+		if !got.Equal(want) || got.Location() != want.Location() && got.Location().String() != want.Location().String() {
+			t.Errorf("scanCommonDate(%q) = %v in %v, time.Parse gives %v in %v", text, got, got.Location(), want, want.Location())
+		}
+		gotName, gotOffset := got.Zone()
+		wantName, wantOffset := want.Zone()
+		if gotName != wantName || gotOffset != wantOffset {
+			t.Errorf("scanCommonDate(%q) zone = %q %d, time.Parse gives %q %d", text, gotName, gotOffset, wantName, wantOffset)
+		}
+	}
+	if accepted < len(texts)/100 {
+		t.Errorf("scanCommonDate accepted only %d dates; the test covers too few", accepted)
 	}
 }
