@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/mail"
-	"time"
 	"testing"
+	"time"
 )
 
 // TestParseCommonDate_SameAsNetMail checks that the fast path returns
