@@ -61,9 +61,9 @@ func repairHeaderBlocks(data []byte) []byte {
 	out := lazyCopy{src: data}
 	var block blockState
 	for line := range bytes.Lines(data) {
-		line = bytes.TrimRight(line, " \t\n")
+		line = trimRightSet(line, blanksAndLF)
 		if !block.open {
-			line = bytes.TrimLeft(line, " \t")
+			line = trimLeftSet(line, blanks)
 		}
 
 		switch {

@@ -261,7 +261,7 @@ func skipFolded(data []byte, pos int) int {
 
 // trimBlanksString removes leading and trailing spaces and tabs.
 func trimBlanksString(s string) string {
-	return strings.Trim(s, " \t")
+	return trimSet(s, blanks)
 }
 
 // isFieldName reports whether name holds only the printable ASCII

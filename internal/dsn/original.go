@@ -57,13 +57,13 @@ func selectFields(section []byte, extra []string) (header, bool) {
 		if line[0] == ' ' || line[0] == '\t' {
 			// A continuation line, most of a returned header: only one
 			// of a kept field is looked at.
-			if line = bytes.TrimRight(line, "\r\n"); keep && len(bytes.TrimSpace(line)) > 0 {
+			if line = trimRightSet(line, lineEnds); keep && len(bytes.TrimSpace(line)) > 0 {
 				text = append(text, line...)
 				spans[len(spans)-1].value[1] = len(text)
 			}
 			continue
 		}
-		if line = bytes.TrimRight(line, "\r\n"); len(bytes.TrimSpace(line)) == 0 {
+		if line = trimRightSet(line, lineEnds); len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 
@@ -75,7 +75,7 @@ func selectFields(section []byte, extra []string) (header, bool) {
 			s.key[0] = len(text)
 			text = append(text, bytes.TrimSpace(n)...)
 			s.key[1], s.value[0] = len(text), len(text)
-			text = append(text, bytes.TrimLeft(v, " \t")...)
+			text = append(text, trimLeftSet(v, blanks)...)
 			s.value[1] = len(text)
 			spans = append(spans, s)
 		}

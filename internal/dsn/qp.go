@@ -92,9 +92,9 @@ func decodeQuotedPrintable(dst, src []byte, limit int) ([]byte, bool) {
 // a last line without LF. ok is false for a "=" followed by other bytes
 // than blanks and the line end.
 func splitQPLine(line []byte) (text, lineEnd []byte, ok bool) {
-	text = bytes.TrimRight(line, "\n\r \t")
+	text = trimRightSet(line, blanksAndEOL)
 	if bytes.HasSuffix(text, []byte("=")) {
-		after := bytes.TrimLeft(line[len(text):], " \t")
+		after := trimLeftSet(line[len(text):], blanks)
 		text = text[:len(text)-1]
 		lastLine := !bytes.HasSuffix(line, []byte("\n"))
 		ok = bytes.HasPrefix(after, []byte("\n")) || bytes.HasPrefix(after, []byte("\r\n")) ||

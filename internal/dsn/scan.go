@@ -221,3 +221,35 @@ func newByteSet(chars string) *byteSet {
 func (s *byteSet) has(c byte) bool {
 	return s[c>>6]&(1<<(c&63)) != 0
 }
+
+// trimSet returns s without the leading and trailing bytes in set, as
+// strings.Trim and bytes.Trim do with an ASCII cutset, without building
+// the cutset's table on every call.
+func trimSet[T string | []byte](s T, set *byteSet) T {
+	return trimRightSet(trimLeftSet(s, set), set)
+}
+
+func trimLeftSet[T string | []byte](s T, set *byteSet) T {
+	i := 0
+	for i < len(s) && set.has(s[i]) {
+		i++
+	}
+	return s[i:]
+}
+
+func trimRightSet[T string | []byte](s T, set *byteSet) T {
+	i := len(s)
+	for i > 0 && set.has(s[i-1]) {
+		i--
+	}
+	return s[:i]
+}
+
+// Cutsets of the trims on the hot paths.
+var (
+	blanks       = newByteSet(" \t")
+	blanksAndLF  = newByteSet(" \t\n")
+	lineEnds     = newByteSet("\r\n")
+	blanksAndEOL = newByteSet("\n\r \t")
+	headingMarks = newByteSet("-=:* ")
+)

@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"testing"
@@ -190,5 +191,23 @@ func TestHasGiveUpPhrase_SameOnLowered(t *testing.T) {
 	}
 	if found < 1000 {
 		t.Errorf("only %d texts hold a give-up phrase; the test covers too few", found)
+	}
+}
+
+func TestTrimSet_SameAsTrim(t *testing.T) {
+	pieces := []string{" ", "\t", "\n", "\r", "-", "=", "a", "é", "\x00", "\xff"}
+	for _, cutset := range []string{" \t", " \t\n", "\r\n", "\n\r \t", "-=:* ", ""} {
+		set := newByteSet(cutset)
+		for _, s := range randomTexts(26, 20000, 8, pieces) {
+			if got, want := trimSet(s, set), strings.Trim(s, cutset); got != want {
+				t.Errorf("trimSet(%q, %q) = %q, want %q", s, cutset, got, want)
+			}
+			if got, want := trimLeftSet([]byte(s), set), bytes.TrimLeft([]byte(s), cutset); !bytes.Equal(got, want) {
+				t.Errorf("trimLeftSet(%q, %q) = %q, want %q", s, cutset, got, want)
+			}
+			if got, want := trimRightSet([]byte(s), set), bytes.TrimRight([]byte(s), cutset); !bytes.Equal(got, want) {
+				t.Errorf("trimRightSet(%q, %q) = %q, want %q", s, cutset, got, want)
+			}
+		}
 	}
 }

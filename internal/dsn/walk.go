@@ -390,5 +390,5 @@ func readDelimiter(body []byte, pos int, dash []byte) (next int, final, ok bool)
 }
 
 func trimLeftBlanks(b []byte) []byte {
-	return bytes.TrimLeft(b, " \t")
+	return trimLeftSet(b, blanks)
 }
