@@ -312,6 +312,7 @@ func removeComments(s string) string {
 	}
 
 	var b strings.Builder
+	b.Grow(len(s))
 	depth := 0
 	for _, c := range s {
 		switch {
