@@ -211,3 +211,11 @@ func TestTrimSet_SameAsTrim(t *testing.T) {
 		}
 	}
 }
+
+func TestOriginalMarkers_HoldAnAnchor(t *testing.T) {
+	for _, m := range originalMarkers {
+		if !containsPhraseFold(originalMarkerAnchors, m) {
+			t.Errorf("original marker %q holds none of originalMarkerAnchors, which isOriginalMarker requires", m)
+		}
+	}
+}

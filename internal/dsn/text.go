@@ -135,6 +135,11 @@ var originalMarkers = []string{
 
 var originalMarkerSet = newPhraseSet(originalMarkers)
 
+// originalMarkerAnchors are words one of which every phrase of
+// originalMarkers holds. A line without one is no marker, and the search
+// for the few anchors spares most lines the search for all the phrases.
+var originalMarkerAnchors = newPhraseSet([]string{"message", "original", "bounced"})
+
 // splitOriginal returns the prose of a bounce and the quoted original
 // after it, split at the first line that starts the original.
 func splitOriginal(text []byte) (prose, original []byte) {
@@ -158,7 +163,7 @@ func isOriginalMarker(line []byte) bool {
 		return false
 	}
 
-	return containsPhraseLower(originalMarkerSet, trimmed)
+	return containsPhraseLower(originalMarkerAnchors, trimmed) && containsPhraseLower(originalMarkerSet, trimmed)
 }
 
 // quotedOriginalHeader returns the header section of a quoted original:
