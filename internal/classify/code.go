@@ -3,6 +3,7 @@ package classify
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // code is an enhanced status code of RFC 3463: class.subject.detail. The
@@ -163,36 +164,77 @@ func leadingReplyCode(text string) int {
 // section 4.2.1) leave inside joined text, so that phrases split over reply
 // lines still match.
 func normalize(text string) string {
-	var b strings.Builder
-	b.Grow(len(text))
+	n := normalizer{}
+	n.b.Grow(len(text))
+	if isASCII(text) {
+		// The fields of ASCII text, split without the iterator, which
+		// costs more than the rest of normalize.
+		for i := 0; i < len(text); {
+			for i < len(text) && isASCIISpace(text[i]) {
+				i++
+			}
+			start := i
+			for i < len(text) && !isASCIISpace(text[i]) {
+				i++
+			}
+			if i > start {
+				n.add(text[start:i])
+			}
+		}
+	} else {
+		for field := range strings.FieldsSeq(text) {
+			n.add(field)
+		}
+	}
+	if n.pendingReply != "" {
+		writeLower(&n.b, n.pendingReply)
+	}
+	return n.b.String()
+}
 
-	pendingReply := "" // a bare reply code not yet known to be a prefix
-	for field := range strings.FieldsSeq(text) {
-		if pendingReply != "" {
-			isPrefix := parseCode(field).valid()
-			if !isPrefix {
-				writeLower(&b, pendingReply)
-			}
-			pendingReply = ""
-			if isPrefix {
-				continue
-			}
+// normalizer holds the state of one normalize call.
+type normalizer struct {
+	b            strings.Builder
+	pendingReply string // a bare reply code not yet known to be a prefix
+}
+
+// add writes the next field of the text.
+func (n *normalizer) add(field string) {
+	if n.pendingReply != "" {
+		isPrefix := parseCode(field).valid()
+		if !isPrefix {
+			writeLower(&n.b, n.pendingReply)
 		}
-		if isContinuationPrefix(field) {
-			continue
+		n.pendingReply = ""
+		if isPrefix {
+			return
 		}
-		if b.Len() > 0 && len(field) == 3 && leadingReplyCode(field) != 0 {
-			// Inside the text, "550 5.7.1" is the prefix of a
-			// continuation line; drop the pair.
-			pendingReply = field
-			continue
-		}
-		writeLower(&b, field)
 	}
-	if pendingReply != "" {
-		writeLower(&b, pendingReply)
+	if isContinuationPrefix(field) {
+		return
 	}
-	return b.String()
+	if n.b.Len() > 0 && len(field) == 3 && leadingReplyCode(field) != 0 {
+		// Inside the text, "550 5.7.1" is the prefix of a
+		// continuation line; drop the pair.
+		n.pendingReply = field
+		return
+	}
+	writeLower(&n.b, field)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// isASCIISpace reports whether c is an ASCII character that
+// unicode.IsSpace reports as white space, as strings.Fields splits at.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // writeLower writes field lower-cased, after a space unless it is the
