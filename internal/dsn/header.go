@@ -24,6 +24,21 @@ const (
 // that fields the parser never reads, such as DKIM-Signature, cost nothing.
 type header struct {
 	fields []headerField
+
+	// names has the nameBit of every field's name set, so that a lookup
+	// of a name that is absent, the usual case for the many optional
+	// fields the parser asks for, most often skips the scan. Zero means
+	// not computed.
+	names uint64
+}
+
+// nameBit returns the bit of a field name in header.names: one of 64,
+// picked by its length and its first letter in either case.
+func nameBit(name string) uint64 {
+	if name == "" {
+		return ^uint64(0)
+	}
+	return 1 << ((uint(len(name))*7 + uint(lowerByte(name[0]))) & 63)
 }
 
 // headerField is one field of a header section. value is the text after
@@ -43,6 +58,9 @@ func (h header) Get(key string) string {
 
 // Values returns the unfolded values of the fields named key, in order.
 func (h header) Values(key string) []string {
+	if h.names != 0 && h.names&nameBit(key) == 0 {
+		return nil
+	}
 	var values []string
 	for i := range h.fields {
 		if f := &h.fields[i]; equalFoldASCII(f.key, key) {
@@ -63,6 +81,9 @@ func (h header) Len() int {
 }
 
 func (h header) field(key string) *headerField {
+	if h.names != 0 && h.names&nameBit(key) == 0 {
+		return nil
+	}
 	for i := range h.fields {
 		if f := &h.fields[i]; equalFoldASCII(f.key, key) {
 			return f
@@ -151,6 +172,7 @@ func readHeaderFields(data []byte, keep func(name []byte) bool) (h header, n int
 	h.fields = make([]headerField, len(spans))
 	for i, s := range spans {
 		h.fields[i] = headerField{section[s.key[0]:s.key[1]], trimValue(section[s.value[0]:s.value[1]])}
+		h.names |= nameBit(h.fields[i].key)
 	}
 	return h, n, true
 }
@@ -314,6 +336,9 @@ func readHeaderBlocksFast(data []byte) ([]header, []byte) {
 	start := 0
 	for i, end := range bounds {
 		blocks[i] = header{fields: fields[start:end:end]}
+		for _, f := range blocks[i].fields {
+			blocks[i].names |= nameBit(f.key)
+		}
 		start = end
 	}
 	return blocks, data[pos:]

@@ -172,3 +172,24 @@ func TestReadHeaderBlocksFast_SameAsEachBlock(t *testing.T) {
 		}
 	}
 }
+
+func TestHeaderNames_SameLookups(t *testing.T) {
+	pieces := []string{"From: a\n", "from: b\n", "X-Mailer: c\n", "Subject: d\n", "SUBJECT: e\n", "To: f\n", "Status: g\n",
+		"X: h\n", "Received: i\n", " folded\n"}
+	keys := []string{"From", "FROM", "Subject", "X-Mailer", "x-mailer", "To", "Status", "X", "Received", "Date", "Y", "Content-Type"}
+	for _, text := range randomTexts(30, 20000, 8, pieces) {
+		h, _, ok := readHeaderFast([]byte(text + "\n"))
+		if !ok {
+			continue
+		}
+		plain := header{fields: h.fields}
+		for _, key := range keys {
+			if got, want := h.Get(key), plain.Get(key); got != want {
+				t.Errorf("Get(%q) of %q = %q, want %q", key, text, got, want)
+			}
+			if got, want := h.Values(key), plain.Values(key); !slices.Equal(got, want) {
+				t.Errorf("Values(%q) of %q = %q, want %q", key, text, got, want)
+			}
+		}
+	}
+}
