@@ -156,7 +156,7 @@ var literalQP = func() *byteSet {
 	var s byteSet
 	for c := range 256 {
 		if c != '=' && (' ' <= c && c <= '~' || c == '\t' || c == '\r' || c == '\n' || c >= 0x80) {
-			s[c>>6] |= 1 << (c & 63)
+			s[c] = true
 		}
 	}
 	return &s

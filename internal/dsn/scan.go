@@ -207,19 +207,19 @@ func hasPrefixASCIIFold[T string | []byte](s T, prefix string) bool {
 
 // byteSet is a set of bytes, for the per-character tests of scanners,
 // where a call to strings.IndexByte per character costs more than the
-// rest of the loop.
-type byteSet [4]uint64
+// rest of the loop. A table of 256 entries takes one load per test.
+type byteSet [256]bool
 
 func newByteSet(chars string) *byteSet {
 	var s byteSet
 	for i := 0; i < len(chars); i++ {
-		s[chars[i]>>6] |= 1 << (chars[i] & 63)
+		s[chars[i]] = true
 	}
 	return &s
 }
 
 func (s *byteSet) has(c byte) bool {
-	return s[c>>6]&(1<<(c&63)) != 0
+	return s[c]
 }
 
 // trimSet returns s without the leading and trailing bytes in set, as
