@@ -155,14 +155,10 @@ var nestedBounceSigns = []string{
 // one of nestedBounceSigns, so that an ordinary returned original, the
 // usual case, is not parsed a second time.
 func mayBeBounce(returned []byte) bool {
-	head := bytes.ToLower(returned[:min(len(returned), 8<<10)])
-	for _, sign := range nestedBounceSigns {
-		if bytes.Contains(head, []byte(sign)) {
-			return true
-		}
-	}
-	return false
+	return containsPhraseLower(nestedBounceSignSet, returned[:min(len(returned), 8<<10)])
 }
+
+var nestedBounceSignSet = newPhraseSet(nestedBounceSigns)
 
 // returnedMessage returns the body of the first message/rfc822 part of
 // data, found by a scan of the raw lines, or nil when there is none. The

@@ -219,3 +219,24 @@ func TestOriginalMarkers_HoldAnAnchor(t *testing.T) {
 		}
 	}
 }
+
+func TestMayBeBounce_SameAsLowered(t *testing.T) {
+	pieces := []string{"Multipart/Report", "delivery-status", "MAILER-DAEMON", "postmaster@", "the following addresses had",
+		"x", " ", "\n", "é", "\u0130", "\u212a", "\xff", "mailer-", "daemon"}
+	found := 0
+	for _, text := range randomTexts(31, 20000, 6, pieces) {
+		want := false
+		for _, sign := range nestedBounceSigns {
+			want = want || bytes.Contains(bytes.ToLower([]byte(text)), []byte(sign))
+		}
+		if got := mayBeBounce([]byte(text)); got != want {
+			t.Errorf("mayBeBounce(%q) = %v, want %v", text, got, want)
+		}
+		if want {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Errorf("only %d texts hold a sign; the test covers too few", found)
+	}
+}
