@@ -168,10 +168,17 @@ var nestedBounceSignSet = newPhraseSet(nestedBounceSigns)
 // NOTE: a returned message in base64 or quoted-printable is not decoded
 // here, so a nested report in one is not read.
 func returnedMessage(data []byte) []byte {
-	offset := 0
-	for line := range bytes.Lines(data) {
-		offset += len(line)
-		if !isRFC822ContentType(line) {
+	// Only a line that holds "822" can name message/rfc822, and the
+	// digits are rare in text: look for them, not at every line.
+	for from := 0; ; {
+		i := bytes.Index(data[from:], []byte("822"))
+		if i < 0 {
+			return nil
+		}
+		start := bytes.LastIndexByte(data[:from+i], '\n') + 1
+		_, offset := lineAt(data, from+i)
+		if !isRFC822ContentType(data[start:offset]) {
+			from = offset
 			continue
 		}
 		if end := headerEnd(data[offset:]); end < len(data[offset:]) {
@@ -179,7 +186,6 @@ func returnedMessage(data []byte) []byte {
 		}
 		return nil
 	}
-	return nil
 }
 
 // isRFC822ContentType reports whether line is a Content-Type field of
