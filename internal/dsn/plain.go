@@ -195,11 +195,16 @@ func indexAddresses(lines []string) map[string]int {
 		if strings.IndexByte(line, '@') < 0 {
 			continue
 		}
-		for _, addr := range addressesIn(line) {
+		for rest := line; ; {
+			addr, before := firstAddressIn(rest)
+			if addr == "" {
+				break
+			}
 			key := asciiLower(addr)
 			if _, seen := index[key]; !seen {
 				index[key] = n
 			}
+			rest = rest[len(before)+len(addr):]
 		}
 	}
 	return index
