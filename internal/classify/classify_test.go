@@ -882,7 +882,7 @@ func containsAny(s string, subs []string) bool {
 func normalizeFields(text string) string {
 	var n normalizer
 	for field := range strings.FieldsSeq(text) {
-		n.add(field)
+		n.add(field, nil)
 	}
 	if n.pendingReply != "" {
 		writeLower(&n.b, n.pendingReply)

@@ -167,8 +167,15 @@ func normalize(text string) string {
 	n := normalizer{}
 	n.b.Grow(len(text))
 	if isASCII(text) {
-		// The fields of ASCII text, split without the iterator, which
-		// costs more than the rest of normalize.
+		// The fields of ASCII text are split without the iterator,
+		// which costs more than the rest of normalize, and written from
+		// a copy of the text lower-cased in one pass.
+		var stack [512]byte
+		lowered := stack[:0]
+		if len(text) > len(stack) {
+			lowered = make([]byte, 0, len(text))
+		}
+		lowered = appendLowerASCII(lowered, text)
 		for i := 0; i < len(text); {
 			for i < len(text) && isASCIISpace(text[i]) {
 				i++
@@ -178,12 +185,12 @@ func normalize(text string) string {
 				i++
 			}
 			if i > start {
-				n.add(text[start:i])
+				n.add(text[start:i], lowered[start:i])
 			}
 		}
 	} else {
 		for field := range strings.FieldsSeq(text) {
-			n.add(field)
+			n.add(field, nil)
 		}
 	}
 	if n.pendingReply != "" {
@@ -198,8 +205,9 @@ type normalizer struct {
 	pendingReply string // a bare reply code not yet known to be a prefix
 }
 
-// add writes the next field of the text.
-func (n *normalizer) add(field string) {
+// add writes the next field of the text. lowered is the field with its
+// ASCII letters lower-cased, or nil for add to lower-case it.
+func (n *normalizer) add(field string, lowered []byte) {
 	if n.pendingReply != "" {
 		isPrefix := parseCode(field).valid()
 		if !isPrefix {
@@ -219,7 +227,26 @@ func (n *normalizer) add(field string) {
 		n.pendingReply = field
 		return
 	}
-	writeLower(&n.b, field)
+	if lowered == nil {
+		writeLower(&n.b, field)
+		return
+	}
+	if n.b.Len() > 0 {
+		n.b.WriteByte(' ')
+	}
+	n.b.Write(lowered)
+}
+
+// appendLowerASCII appends s to dst with its ASCII letters lower-cased.
+func appendLowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func isASCII(s string) bool {
