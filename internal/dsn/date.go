@@ -43,7 +43,24 @@ func scanCommonDate(v string) (t time.Time, ok bool) {
 	if len(v) < len("Mon, 2 Jan 2006 15:04:05 -0700") || v[3] != ',' || v[4] != ' ' || !slices.Contains(shortDayNames, v[:3]) {
 		return t, false
 	}
-	v = v[5:]
+	return scanDateTime(v[5:])
+}
+
+// parseDateNoWeekday parses value if it has the strict form of
+// commonDateLayout without the day of week, "4 Dec 2026 09:05:00 +0100",
+// the second most common form. The first layout that net/mail.ParseDate
+// (Go 1.26) tries is that form, so for any value this accepts, ParseDate
+// returns the same time; this spares its scanning of the value and
+// time.Parse's reading of the layout.
+func parseDateNoWeekday(value string) (time.Time, bool) {
+	if value == "" || !isDigit(value[0]) {
+		return time.Time{}, false
+	}
+	return scanDateTime(value)
+}
+
+// scanDateTime is scanCommonDate after the day of week.
+func scanDateTime(v string) (t time.Time, ok bool) {
 	day, n := fixedNumber(v, 1), 1
 	if len(v) > 1 && isDigit(v[1]) {
 		day, n = fixedNumber(v, 2), 2

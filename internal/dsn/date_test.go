@@ -93,3 +93,40 @@ func TestScanCommonDate_SameAsTimeParse(t *testing.T) {
 		t.Errorf("scanCommonDate accepted only %d dates; the test covers too few", accepted)
 	}
 }
+
+// TestParseDateNoWeekday_SameAsNetMail checks that every date without a
+// day of week that the scanner accepts gives what net/mail.ParseDate
+// gives, in the same zone.
+func TestParseDateNoWeekday_SameAsNetMail(t *testing.T) {
+	rng := rand.New(rand.NewPCG(33, 34))
+	pick := func(list ...string) string { return list[rng.IntN(len(list))] }
+	number := func(max, width int) string { return fmt.Sprintf("%0*d", width, rng.IntN(max)) }
+	texts := []string{"Fri, 4 Dec 2026 09:05:00 +0100", "4 Dec 2026 09:05:00 +0100", "4 Jul 2026 09:05:00 +0200", "29 Feb 2023 09:00:00 +0000"}
+	for range 100000 {
+		texts = append(texts, pick(number(33, 1), number(33, 2), number(10, 1))+pick(" ", " ", " ", "  ")+
+			pick("Jan", "Feb", "Apr", "Dec", "Jun", "jan")+" "+pick(number(3000, 4), number(100, 2))+" "+
+			number(26, 1+rng.IntN(2))+":"+number(62, 2)+":"+number(62, 2)+pick("", "", "", ".5")+" "+
+			pick("+", "-", "+", "-", "*")+number(26, 2)+number(62, 2)+pick("", "", "", " ", " (UTC)"))
+	}
+	accepted := 0
+	for _, text := range texts {
+		got, ok := parseDateNoWeekday(text)
+		if !ok {
+			continue
+		}
+		accepted++
+		want, err := mail.ParseDate(text)
+		if err != nil {
+			t.Errorf("parseDateNoWeekday(%q) accepted what net/mail rejects: %v", text, err)
+			continue
+		}
+		gotName, gotOffset := got.Zone()
+		wantName, wantOffset := want.Zone()
+		if !got.Equal(want) || gotName != wantName || gotOffset != wantOffset || got.Location().String() != want.Location().String() {
+			t.Errorf("parseDateNoWeekday(%q) = %v, net/mail gives %v", text, got, want)
+		}
+	}
+	if accepted < len(texts)/100 {
+		t.Errorf("parseDateNoWeekday accepted only %d dates; the test covers too few", accepted)
+	}
+}

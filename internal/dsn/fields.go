@@ -357,6 +357,9 @@ func parseDate(value string) time.Time {
 	if t, ok := parseCommonDate(value); ok {
 		return t
 	}
+	if t, ok := parseDateNoWeekday(value); ok {
+		return t
+	}
 	t, err := mail.ParseDate(value)
 	if err != nil {
 		return time.Time{}
