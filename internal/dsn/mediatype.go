@@ -57,7 +57,7 @@ func parseSimpleMediaType(v string) (typ string, params mediaParams, ok bool) {
 
 	var seen [maxSimpleParams][2]string
 	n := 0
-	rest = ";" + rest
+	rest = v[len(base):] // ";" and rest, without a copy
 	for {
 		rest = trimASCIISpaceLeft(rest)
 		if rest == "" {

@@ -42,7 +42,7 @@ func (p *parser) walkFast(mediaType string, params mediaParams, body []byte) boo
 		return false
 	}
 
-	var plan []plannedPart
+	plan := make([]plannedPart, 0, 8) // most reports have a few parts
 	if !planMultipart(body, params.boundary, 0, &plan) || len(plan)+1 >= MaxParts {
 		return false
 	}
@@ -113,8 +113,8 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 	if depth >= MaxDepth || !isPlainBoundary(boundary) {
 		return false
 	}
-	dash := []byte("--" + boundary)
-	delim := newDelimiterSearch(dash)
+	delim := newDelimiterSearch(boundary)
+	dash := delim.nlDash[1:]
 
 	pos, ok := skipPreamble(body, dash)
 	for ok {
@@ -224,8 +224,8 @@ type delimiterSearch struct {
 	rare   int // the index in nlDash of the byte to look for
 }
 
-func newDelimiterSearch(dash []byte) delimiterSearch {
-	d := delimiterSearch{nlDash: append([]byte{'\n'}, dash...)}
+func newDelimiterSearch(boundary string) delimiterSearch {
+	d := delimiterSearch{nlDash: []byte("\n--" + boundary)}
 	best := rarity('\n')
 	for i := 1; i < len(d.nlDash); i++ {
 		if r := rarity(d.nlDash[i]); r > best {

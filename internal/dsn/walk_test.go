@@ -85,7 +85,7 @@ func TestDelimiterSearch_SameAsIndex(t *testing.T) {
 	texts := randomTexts(22, 50000, 16, pieces)
 	for _, boundary := range []string{"=_P7", "abc", "a_b", "Z", "7x", "=-"} {
 		dash := []byte("--" + boundary)
-		d := newDelimiterSearch(dash)
+		d := newDelimiterSearch(boundary)
 		nlDash := append([]byte{'\n'}, dash...)
 		for _, text := range texts {
 			if got, want := d.index([]byte(text)), bytes.Index([]byte(text), nlDash); got != want {
