@@ -197,7 +197,11 @@ func parseMessageID(value string) string {
 
 // firstAddress returns the address of the first mailbox of field key.
 func firstAddress(h header, key string) string {
-	addrs := addressList(h, key)
+	value := h.Get(key)
+	if addr, ok := plainMailbox(value); ok {
+		return addr // the usual case, without a list
+	}
+	addrs := addressList(value)
 	if len(addrs) == 0 {
 		return ""
 	}
@@ -206,14 +210,17 @@ func firstAddress(h header, key string) string {
 
 // joinAddresses returns the addresses of field key joined by ", ".
 func joinAddresses(h header, key string) string {
-	return strings.Join(addressList(h, key), ", ")
+	value := h.Get(key)
+	if addr, ok := plainMailbox(value); ok {
+		return addr // the usual case, without a list
+	}
+	return strings.Join(addressList(value), ", ")
 }
 
-// addressList returns the addresses of field key. A field that does not
-// parse, such as one with an unquoted "@" in a display name, gives the
-// addresses between angle brackets, or else its decoded text.
-func addressList(h header, key string) []string {
-	value := h.Get(key)
+// addressList returns the addresses of a field's value. A value that
+// does not parse, such as one with an unquoted "@" in a display name,
+// gives the addresses between angle brackets, or else its decoded text.
+func addressList(value string) []string {
 	if addr, ok := plainMailbox(value); ok {
 		return []string{addr}
 	}
