@@ -240,3 +240,14 @@ func TestMayBeBounce_SameAsLowered(t *testing.T) {
 		t.Errorf("only %d texts hold a sign; the test covers too few", found)
 	}
 }
+
+func TestUnescapeEntities_SameAsReplacer(t *testing.T) {
+	replacer := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&nbsp;", " ", "&#64;", "@")
+	pieces := []string{"&lt;", "&gt;", "&amp;", "&quot;", "&nbsp;", "&#64;", "&", "&am", "lt;", "#64;", "x", " ", "é"}
+	for _, text := range randomTexts(36, 50000, 10, pieces) {
+		want := replacer.Replace(text)
+		if got := unescapeEntities([]byte(text)); string(got) != want {
+			t.Errorf("unescapeEntities(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
