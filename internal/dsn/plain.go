@@ -437,7 +437,11 @@ func (b *plainBounce) diagnoseBlock(block []string) Recipient {
 
 	var r Recipient
 	r.DiagnosticCode = joinReplyLines(para)
-	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(joinReplyLines(para[max(failureLine(para), 0):]))
+	reply := r.DiagnosticCode // the text from the failure line on
+	if n := failureLine(para); n > 0 {
+		reply = joinReplyLines(para[n:])
+	}
+	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(reply)
 	r.RemoteMTA = findRemoteHost(r.DiagnosticCode)
 	r.FailedCommand = findFailedCommand(r.DiagnosticCode)
 	if r.RemoteMTA == "" || r.FailedCommand == "" {
