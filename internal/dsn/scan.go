@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // replyPrefixLen returns the length of the code prefix at the start of
@@ -46,13 +47,28 @@ func isRegexpSpace(c byte) bool {
 // runs of white space turned into single spaces and none at either end.
 // ASCII text that needs no change is returned without a copy.
 func collapseSpace(s string) string {
-	if !isASCII(s) {
-		return strings.Join(strings.Fields(s), " ")
+	// One pass finds the first byte that is not ASCII or needs a change;
+	// most texts have neither.
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case ' ' < c && c < utf8.RuneSelf:
+			continue
+		case c >= utf8.RuneSelf:
+			return strings.Join(strings.Fields(s), " ")
+		case c == ' ' && i > 0 && i+1 < len(s) && s[i+1] != ' ', !isASCIISpace(c):
+			continue
+		}
+		if !isASCII(s[i:]) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		return collapseASCIISpace(s)
 	}
-	if !needsCollapse(s) {
-		return s
-	}
+	return s
+}
 
+// collapseASCIISpace is collapseSpace for ASCII text.
+func collapseASCIISpace(s string) string {
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -68,20 +84,6 @@ func collapseSpace(s string) string {
 		b = b[:len(b)-1]
 	}
 	return string(b)
-}
-
-// needsCollapse reports whether the ASCII text s has white space at
-// either end, white space other than a space, or two spaces in a row.
-func needsCollapse(s string) bool {
-	if len(s) > 0 && (isASCIISpace(s[0]) || isASCIISpace(s[len(s)-1])) {
-		return true
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c != ' ' && isASCIISpace(c) || c == ' ' && i+1 < len(s) && s[i+1] == ' ' {
-			return true
-		}
-	}
-	return false
 }
 
 // isASCIISpace reports whether c is an ASCII character that

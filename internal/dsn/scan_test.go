@@ -28,7 +28,7 @@ func TestReplyPrefixLen_SameAsRegexp(t *testing.T) {
 }
 
 func TestCollapseSpace_SameAsFields(t *testing.T) {
-	pieces := []string{"a", "bc", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "\u0085", "é", "\u2003"}
+	pieces := []string{"a", "bc", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "\u0085", "é", "\u2003", "\x01"}
 	texts := append(randomTexts(12, 100000, 12, pieces), "", " ", "a", "a b", " a", "a ", "a  b")
 	for _, s := range texts {
 		want := strings.Join(strings.Fields(s), " ")
