@@ -180,11 +180,43 @@ func indexPhraseFold(s *phraseSet, text string, from int) (at int, id int32) {
 // lower-cased first, unless the phrases are ASCII and the text lacks the
 // only two characters that strings.ToLower maps to ASCII letters: "İ"
 // (U+0130) and the Kelvin sign (U+212A).
+//
+// For ASCII phrases the text is searched as it is first: a phrase found
+// there is also in the lower-cased text, whose ASCII letters are the
+// text's lowered in place. The same pass tells whether the text holds
+// other characters, so ASCII text, nearly all of it, is read once.
 func containsPhraseLower[T string | []byte](s *phraseSet, text T) bool {
-	if !isASCII(text) && (!s.ascii || lowersToASCII(string(text))) {
-		return containsPhraseFold(s, strings.ToLower(string(text)))
+	if !s.ascii {
+		if !isASCII(text) {
+			return containsPhraseFold(s, strings.ToLower(string(text)))
+		}
+		return containsPhraseFold(s, text)
 	}
-	return containsPhraseFold(s, text)
+
+	found, ascii := scanPhraseFold(s, text)
+	if found || ascii || !lowersToASCII(string(text)) {
+		return found
+	}
+	return containsPhraseFold(s, strings.ToLower(string(text)))
+}
+
+// scanPhraseFold is containsPhraseFold that also reports, when it finds
+// no phrase, whether text is ASCII.
+func scanPhraseFold[T string | []byte](s *phraseSet, text T) (found, ascii bool) {
+	var all byte // every byte of text ORed
+	for i := 0; i < len(text); i++ {
+		all |= text[i]
+		next := s.next[text[i]]
+		if next == 0 || i+1 < len(text) && next&(1<<(text[i+1]&63)) == 0 {
+			continue
+		}
+		for _, id := range s.byFirst[text[i]] {
+			if hasPrefixASCIIFold(text[i:], s.phrases[id]) {
+				return true, false
+			}
+		}
+	}
+	return false, all < utf8.RuneSelf
 }
 
 // lowersToASCII reports whether text holds a character other than ASCII
