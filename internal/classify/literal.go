@@ -64,7 +64,7 @@ type literalMatcher struct {
 	class   [256]uint8 // byte to alphabet index; 0 for bytes in no literal
 	width   int        // alphabet size, including class 0
 	next    []int32    // next[state*width+class]
-	next16  []uint16   // next as uint16 when the states fit, half the cache lines
+	next16  []uint16   // next in 16 bits, used in its place when the states fit
 	outFrom []int32    // outputs of state s are out[outFrom[s]:outFrom[s+1]]
 	out     []int32
 }

@@ -50,8 +50,8 @@ func scanCommonDate(v string) (t time.Time, ok bool) {
 // commonDateLayout without the day of week, "4 Dec 2026 09:05:00 +0100",
 // the second most common form. The first layout that net/mail.ParseDate
 // (Go 1.26) tries is that form, so for any value this accepts, ParseDate
-// returns the same time; this spares its scanning of the value and
-// time.Parse's reading of the layout.
+// returns the same time. The scan spares ParseDate's own reading of the
+// value and time.Parse's reading of the layout.
 func parseDateNoWeekday(value string) (time.Time, bool) {
 	if value == "" || !isDigit(value[0]) {
 		return time.Time{}, false

@@ -25,10 +25,9 @@ const (
 type header struct {
 	fields []headerField
 
-	// names has the nameBit of every field's name set, so that a lookup
-	// of a name that is absent, the usual case for the many optional
-	// fields the parser asks for, most often skips the scan. Zero means
-	// not computed.
+	// names has the nameBit of every field's name set. The parser looks
+	// up many optional fields that are absent, and such a lookup most
+	// often returns without a scan. Zero means not computed.
 	names uint64
 }
 
