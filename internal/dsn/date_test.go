@@ -53,17 +53,7 @@ func TestParseCommonDate_SameAsNetMail(t *testing.T) {
 // TestScanCommonDate_SameAsTimeParse checks that every date the hand
 // scanner accepts gives what time.Parse gives, in the same zone.
 func TestScanCommonDate_SameAsTimeParse(t *testing.T) {
-	rng := rand.New(rand.NewPCG(25, 26))
-	pick := func(list ...string) string { return list[rng.IntN(len(list))] }
-	number := func(max, width int) string { return fmt.Sprintf("%0*d", width, rng.IntN(max)) }
-	var texts []string
-	for range 100000 {
-		texts = append(texts, pick("Mon", "Thu", "Sun", "Sat", "mon", "Xyz")+pick(", ", ", ", ", ", ",", ",  ")+
-			pick(number(33, 1), number(33, 2), " "+number(10, 1))+pick(" ", " ", " ", "  ")+
-			pick("Jan", "Feb", "Apr", "Dec", "Jun", "jan")+" "+pick(number(3000, 4), number(100, 2))+" "+
-			number(26, 1+rng.IntN(2))+":"+number(62, 2)+":"+number(62, 2)+pick("", "", "", ".5")+" "+
-			pick("+", "-", "+", "-", "*")+number(26, 2)+number(62, 2)+pick("", "", "", " ", " (UTC)"))
-	}
+	texts := randomDates(25, "Mon", "Thu", "Sun", "Sat", "mon", "Xyz")
 	// Offsets of UTC, Europe/Berlin and America/New_York, for runs with
 	// $TZ set, where the scanner must choose time.Local as time.Parse does.
 	texts = append(texts, "Fri, 4 Dec 2026 09:05:00 +0100", "Sat, 4 Jul 2026 09:05:00 +0200", "Fri, 4 Dec 2026 09:05:00 -0500",
@@ -98,16 +88,8 @@ func TestScanCommonDate_SameAsTimeParse(t *testing.T) {
 // day of week that the scanner accepts gives what net/mail.ParseDate
 // gives, in the same zone.
 func TestParseDateNoWeekday_SameAsNetMail(t *testing.T) {
-	rng := rand.New(rand.NewPCG(33, 34))
-	pick := func(list ...string) string { return list[rng.IntN(len(list))] }
-	number := func(max, width int) string { return fmt.Sprintf("%0*d", width, rng.IntN(max)) }
-	texts := []string{"Fri, 4 Dec 2026 09:05:00 +0100", "4 Dec 2026 09:05:00 +0100", "4 Jul 2026 09:05:00 +0200", "29 Feb 2023 09:00:00 +0000"}
-	for range 100000 {
-		texts = append(texts, pick(number(33, 1), number(33, 2), number(10, 1))+pick(" ", " ", " ", "  ")+
-			pick("Jan", "Feb", "Apr", "Dec", "Jun", "jan")+" "+pick(number(3000, 4), number(100, 2))+" "+
-			number(26, 1+rng.IntN(2))+":"+number(62, 2)+":"+number(62, 2)+pick("", "", "", ".5")+" "+
-			pick("+", "-", "+", "-", "*")+number(26, 2)+number(62, 2)+pick("", "", "", " ", " (UTC)"))
-	}
+	texts := append(randomDates(33, ""), "Fri, 4 Dec 2026 09:05:00 +0100", "4 Dec 2026 09:05:00 +0100",
+		"4 Jul 2026 09:05:00 +0200", "29 Feb 2023 09:00:00 +0000")
 	accepted := 0
 	for _, text := range texts {
 		got, ok := parseDateNoWeekday(text)
@@ -129,4 +111,24 @@ func TestParseDateNoWeekday_SameAsNetMail(t *testing.T) {
 	if accepted < len(texts)/100 {
 		t.Errorf("parseDateNoWeekday accepted only %d dates; the test covers too few", accepted)
 	}
+}
+
+// randomDates returns 100,000 dates near commonDateLayout's form, with
+// one of weekdays ("" for none) and random fields, most of them valid.
+func randomDates(seed uint64, weekdays ...string) []string {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
+	pick := func(list ...string) string { return list[rng.IntN(len(list))] }
+	number := func(max, width int) string { return fmt.Sprintf("%0*d", width, rng.IntN(max)) }
+	texts := make([]string, 0, 100000)
+	for range 100000 {
+		weekday := pick(weekdays...)
+		if weekday != "" {
+			weekday += pick(", ", ", ", ", ", ",", ",  ")
+		}
+		texts = append(texts, weekday+pick(number(33, 1), number(33, 2), " "+number(10, 1))+pick(" ", " ", " ", "  ")+
+			pick("Jan", "Feb", "Apr", "Dec", "Jun", "jan")+" "+pick(number(3000, 4), number(100, 2))+" "+
+			number(26, 1+rng.IntN(2))+":"+number(62, 2)+":"+number(62, 2)+pick("", "", "", ".5")+" "+
+			pick("+", "-", "+", "-", "*")+number(26, 2)+number(62, 2)+pick("", "", "", " ", " (UTC)"))
+	}
+	return texts
 }
