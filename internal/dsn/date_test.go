@@ -58,30 +58,8 @@ func TestScanCommonDate_SameAsTimeParse(t *testing.T) {
 	// $TZ set, where the scanner must choose time.Local as time.Parse does.
 	texts = append(texts, "Fri, 4 Dec 2026 09:05:00 +0100", "Sat, 4 Jul 2026 09:05:00 +0200", "Fri, 4 Dec 2026 09:05:00 -0500",
 		"Thu, 29 Feb 2024 09:00:00 +0000", "Fri, 29 Feb 2023 09:00:00 +0000", "Sun, 01 Jan 0000 00:00:00 -0000")
-	accepted := 0
-	for _, text := range texts {
-		got, ok := scanCommonDate(text)
-		if !ok {
-			continue
-		}
-		accepted++
-		want, err := time.Parse(commonDateLayout, text)
-		if err != nil {
-			t.Errorf("scanCommonDate(%q) accepted what time.Parse rejects: %v", text, err)
-			continue
-		}
-		if !got.Equal(want) || got.Location() != want.Location() && got.Location().String() != want.Location().String() {
-			t.Errorf("scanCommonDate(%q) = %v in %v, time.Parse gives %v in %v", text, got, got.Location(), want, want.Location())
-		}
-		gotName, gotOffset := got.Zone()
-		wantName, wantOffset := want.Zone()
-		if gotName != wantName || gotOffset != wantOffset {
-			t.Errorf("scanCommonDate(%q) zone = %q %d, time.Parse gives %q %d", text, gotName, gotOffset, wantName, wantOffset)
-		}
-	}
-	if accepted < len(texts)/100 {
-		t.Errorf("scanCommonDate accepted only %d dates; the test covers too few", accepted)
-	}
+	parse := func(text string) (time.Time, error) { return time.Parse(commonDateLayout, text) }
+	checkDateScanner(t, "scanCommonDate", scanCommonDate, "time.Parse", parse, texts)
 }
 
 // TestParseDateNoWeekday_SameAsNetMail checks that every date without a
@@ -90,26 +68,35 @@ func TestScanCommonDate_SameAsTimeParse(t *testing.T) {
 func TestParseDateNoWeekday_SameAsNetMail(t *testing.T) {
 	texts := append(randomDates(33, ""), "Fri, 4 Dec 2026 09:05:00 +0100", "4 Dec 2026 09:05:00 +0100",
 		"4 Jul 2026 09:05:00 +0200", "29 Feb 2023 09:00:00 +0000")
+	checkDateScanner(t, "parseDateNoWeekday", parseDateNoWeekday, "net/mail", mail.ParseDate, texts)
+}
+
+// checkDateScanner checks that every date of texts that scan accepts
+// gives what reference gives, in the same zone, and that scan accepts
+// at least one in a hundred.
+func checkDateScanner(t *testing.T, name string, scan func(string) (time.Time, bool),
+	refName string, reference func(string) (time.Time, error), texts []string) {
+	t.Helper()
 	accepted := 0
 	for _, text := range texts {
-		got, ok := parseDateNoWeekday(text)
+		got, ok := scan(text)
 		if !ok {
 			continue
 		}
 		accepted++
-		want, err := mail.ParseDate(text)
+		want, err := reference(text)
 		if err != nil {
-			t.Errorf("parseDateNoWeekday(%q) accepted what net/mail rejects: %v", text, err)
+			t.Errorf("%s(%q) accepted what %s rejects: %v", name, text, refName, err)
 			continue
 		}
 		gotName, gotOffset := got.Zone()
 		wantName, wantOffset := want.Zone()
 		if !got.Equal(want) || gotName != wantName || gotOffset != wantOffset || got.Location().String() != want.Location().String() {
-			t.Errorf("parseDateNoWeekday(%q) = %v, net/mail gives %v", text, got, want)
+			t.Errorf("%s(%q) = %v in %v, %s gives %v in %v", name, text, got, got.Location(), refName, want, want.Location())
 		}
 	}
 	if accepted < len(texts)/100 {
-		t.Errorf("parseDateNoWeekday accepted only %d dates; the test covers too few", accepted)
+		t.Errorf("%s accepted only %d dates; the test covers too few", name, accepted)
 	}
 }
 
