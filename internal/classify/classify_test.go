@@ -2,6 +2,7 @@ package classify
 
 import (
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -878,4 +879,33 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+// normalizeFields is normalize as it was before it split ASCII text by
+// hand: over strings.FieldsSeq throughout.
+func normalizeFields(text string) string {
+	var n normalizer
+	for field := range strings.FieldsSeq(text) {
+		n.add(field, nil)
+	}
+	if n.pendingReply != "" {
+		writeLower(&n.b, n.pendingReply)
+	}
+	return n.b.String()
+}
+
+func TestNormalize_SameAsFields(t *testing.T) {
+	pieces := []string{"550", "550-", "550-5.7.1", "5.7.1", "421", " ", "  ", "\t", "\r\n", "\v", "\f", "Our", "SYSTEM",
+		"x", "\u0085", "\u00a0", "é", "\u212a"}
+	rng := rand.New(rand.NewPCG(28, 29))
+	for range 100000 {
+		var b strings.Builder
+		for range rng.IntN(12) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		text := b.String()
+		if got, want := normalize(text), normalizeFields(text); got != want {
+			t.Errorf("normalize(%q) = %q, want %q", text, got, want)
+		}
+	}
 }

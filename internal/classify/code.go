@@ -3,6 +3,7 @@ package classify
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // code is an enhanced status code of RFC 3463: class.subject.detail. The
@@ -163,36 +164,104 @@ func leadingReplyCode(text string) int {
 // section 4.2.1) leave inside joined text, so that phrases split over reply
 // lines still match.
 func normalize(text string) string {
-	var b strings.Builder
-	b.Grow(len(text))
+	n := normalizer{}
+	n.b.Grow(len(text))
+	if isASCII(text) {
+		// The fields of ASCII text are split without the iterator,
+		// which costs more than the rest of normalize, and written from
+		// a copy of the text lower-cased in one pass.
+		var stack [512]byte
+		lowered := stack[:0]
+		if len(text) > len(stack) {
+			lowered = make([]byte, 0, len(text))
+		}
+		lowered = appendLowerASCII(lowered, text)
+		for i := 0; i < len(text); {
+			for i < len(text) && isASCIISpace(text[i]) {
+				i++
+			}
+			start := i
+			for i < len(text) && !isASCIISpace(text[i]) {
+				i++
+			}
+			if i > start {
+				n.add(text[start:i], lowered[start:i])
+			}
+		}
+	} else {
+		for field := range strings.FieldsSeq(text) {
+			n.add(field, nil)
+		}
+	}
+	if n.pendingReply != "" {
+		writeLower(&n.b, n.pendingReply)
+	}
+	return n.b.String()
+}
 
-	pendingReply := "" // a bare reply code not yet known to be a prefix
-	for field := range strings.FieldsSeq(text) {
-		if pendingReply != "" {
-			isPrefix := parseCode(field).valid()
-			if !isPrefix {
-				writeLower(&b, pendingReply)
-			}
-			pendingReply = ""
-			if isPrefix {
-				continue
-			}
+// normalizer holds the state of one normalize call.
+type normalizer struct {
+	b            strings.Builder
+	pendingReply string // a bare reply code not yet known to be a prefix
+}
+
+// add writes the next field of the text. lowered is the field with its
+// ASCII letters lower-cased, or nil for add to lower-case it.
+func (n *normalizer) add(field string, lowered []byte) {
+	if n.pendingReply != "" {
+		isPrefix := parseCode(field).valid()
+		if !isPrefix {
+			writeLower(&n.b, n.pendingReply)
 		}
-		if isContinuationPrefix(field) {
-			continue
+		n.pendingReply = ""
+		if isPrefix {
+			return
 		}
-		if b.Len() > 0 && len(field) == 3 && leadingReplyCode(field) != 0 {
-			// Inside the text, "550 5.7.1" is the prefix of a
-			// continuation line; drop the pair.
-			pendingReply = field
-			continue
-		}
-		writeLower(&b, field)
 	}
-	if pendingReply != "" {
-		writeLower(&b, pendingReply)
+	if isContinuationPrefix(field) {
+		return
 	}
-	return b.String()
+	if n.b.Len() > 0 && len(field) == 3 && leadingReplyCode(field) != 0 {
+		// Inside the text, "550 5.7.1" is the prefix of a
+		// continuation line; drop the pair.
+		n.pendingReply = field
+		return
+	}
+	if lowered == nil {
+		writeLower(&n.b, field)
+		return
+	}
+	if n.b.Len() > 0 {
+		n.b.WriteByte(' ')
+	}
+	n.b.Write(lowered)
+}
+
+// appendLowerASCII appends s to dst with its ASCII letters lower-cased.
+func appendLowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// isASCIISpace reports whether c is an ASCII character that
+// unicode.IsSpace reports as white space, as strings.Fields splits at.
+func isASCIISpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // writeLower writes field lower-cased, after a space unless it is the

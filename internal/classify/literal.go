@@ -64,6 +64,7 @@ type literalMatcher struct {
 	class   [256]uint8 // byte to alphabet index; 0 for bytes in no literal
 	width   int        // alphabet size, including class 0
 	next    []int32    // next[state*width+class]
+	next16  []uint16   // next in 16 bits, used in its place when the states fit
 	outFrom []int32    // outputs of state s are out[outFrom[s]:outFrom[s+1]]
 	out     []int32
 }
@@ -87,6 +88,13 @@ func newLiteralMatcher(literals []string) (*literalMatcher, error) {
 
 	outputs := m.buildTrie(literals)
 	m.link(outputs)
+	if len(outputs) <= 1<<16 {
+		m.next16 = make([]uint16, len(m.next))
+		for i, s := range m.next {
+			m.next16[i] = uint16(s)
+		}
+		m.next = nil
+	}
 	return m, nil
 }
 
@@ -157,6 +165,17 @@ func (m *literalMatcher) link(outputs [][]int32) {
 
 // scan adds the ids of the literals that occur in text to hits.
 func (m *literalMatcher) scan(text string, hits *literalSet) {
+	if m.next16 != nil {
+		state := 0
+		for i := 0; i < len(text); i++ {
+			state = int(m.next16[state*m.width+int(m.class[text[i]])])
+			for _, id := range m.out[m.outFrom[state]:m.outFrom[state+1]] {
+				hits.set(id)
+			}
+		}
+		return
+	}
+
 	state := int32(0)
 	for i := 0; i < len(text); i++ {
 		state = m.next[int(state)*m.width+int(m.class[text[i]])]

@@ -75,3 +75,36 @@ func TestResidualPattern(t *testing.T) {
 		}
 	}
 }
+
+// TestLiteralMatcher_NarrowTableSameHits checks that the uint16 table
+// finds what the int32 table it replaces finds.
+func TestLiteralMatcher_NarrowTableSameHits(t *testing.T) {
+	literals := []string{"user unknown", "mailbox full", "unknown", "spam", "550", "5.1.1", "no such user", "a", "user"}
+	m, err := newLiteralMatcher(literals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.next16 == nil {
+		t.Fatal("newLiteralMatcher kept the int32 table for a few states")
+	}
+	wide := *m
+	wide.next16, wide.next = nil, make([]int32, len(m.next16))
+	for i, s := range m.next16 {
+		wide.next[i] = int32(s)
+	}
+
+	rng := rand.New(rand.NewPCG(37, 38))
+	pieces := append([]string{" ", "x", "us", "er", "5", "0"}, literals...)
+	for range 20000 {
+		var b strings.Builder
+		for range rng.IntN(10) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		var got, want literalSet
+		m.scan(b.String(), &got)
+		wide.scan(b.String(), &want)
+		if got != want {
+			t.Fatalf("scan(%q) with the uint16 table found other literals than with the int32 one", b.String())
+		}
+	}
+}

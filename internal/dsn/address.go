@@ -53,8 +53,12 @@ func isPlainDotAtom(s string) bool {
 // isASCIIAtext reports whether c is an atext character of RFC 5322
 // section 3.2.3: printable ASCII other than the specials.
 func isASCIIAtext(c byte) bool {
-	return '!' <= c && c <= '~' && strings.IndexByte(`()<>[]:;@\,".`, c) < 0
+	return '!' <= c && c <= '~' && !addressSpecials.has(c)
 }
+
+var addressSpecials = newByteSet(`()<>[]:;@\,".`)
+
+var displayNamePunct = newByteSet(" \t.-_")
 
 // isPlainDisplayName reports whether name is a display name that
 // net/mail reads as a phrase with nothing left over: words of letters,
@@ -72,7 +76,7 @@ func isPlainDisplayName(name string) bool {
 
 	for i := 0; i < len(name); i++ {
 		c := name[i]
-		if !isAlnum(rune(c)) && strings.IndexByte(" \t.-_", c) < 0 {
+		if !isAlnum(rune(c)) && !displayNamePunct.has(c) {
 			return false
 		}
 	}

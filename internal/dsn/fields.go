@@ -58,12 +58,12 @@ func readHeaderBlocks(data []byte) []header {
 // Original-Recipient in one block starts a new block, for MTAs that omit
 // the blank line between recipients.
 func repairHeaderBlocks(data []byte) []byte {
-	out := make([]byte, 0, len(data)+64)
+	out := lazyCopy{src: data}
 	var block blockState
 	for line := range bytes.Lines(data) {
-		line = bytes.TrimRight(line, " \t\n")
+		line = trimRightSet(line, blanksAndLF)
 		if !block.open {
-			line = bytes.TrimLeft(line, " \t")
+			line = trimLeftSet(line, blanks)
 		}
 
 		switch {
@@ -71,17 +71,52 @@ func repairHeaderBlocks(data []byte) []byte {
 			block = blockState{}
 		case isFieldLine(line):
 			if block.startsRecipient(line) {
-				out = append(out, '\n')
+				out.writeByte('\n')
 			}
 		case block.open:
-			out = append(out, ' ')
+			out.writeByte(' ')
 		default:
 			continue
 		}
-		out = append(out, line...)
-		out = append(out, '\n')
+		out.write(line)
+		out.writeByte('\n')
 	}
-	return out
+	return out.bytes()
+}
+
+// lazyCopy builds a byte string that is most often a prefix of src: it
+// copies only once a write differs from what src holds at that point,
+// and until then returns a slice of src.
+type lazyCopy struct {
+	src    []byte
+	n      int // bytes written while they matched src
+	out    []byte
+	copied bool
+}
+
+func (w *lazyCopy) write(b []byte) {
+	if !w.copied {
+		if bytes.HasPrefix(w.src[w.n:], b) {
+			w.n += len(b)
+			return
+		}
+		w.out = append(make([]byte, 0, len(w.src)+64), w.src[:w.n]...)
+		w.copied = true
+	}
+	w.out = append(w.out, b...)
+}
+
+func (w *lazyCopy) writeByte(c byte) {
+	w.write([]byte{c})
+}
+
+// bytes returns what was written. It aliases src unless a write
+// differed from it.
+func (w *lazyCopy) bytes() []byte {
+	if !w.copied {
+		return w.src[:w.n]
+	}
+	return w.out
 }
 
 // blockState tracks the block repairHeaderBlocks is writing.
@@ -280,6 +315,7 @@ func removeComments(s string) string {
 	}
 
 	var b strings.Builder
+	b.Grow(len(s))
 	depth := 0
 	for _, c := range s {
 		switch {
@@ -322,6 +358,9 @@ func parseDate(value string) time.Time {
 
 	value = strings.TrimSpace(removeComments(value))
 	if t, ok := parseCommonDate(value); ok {
+		return t
+	}
+	if t, ok := parseDateNoWeekday(value); ok {
 		return t
 	}
 	t, err := mail.ParseDate(value)

@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"bytes"
 	"reflect"
 	"testing"
 	"time"
@@ -246,6 +247,51 @@ func TestParseDate_Invalid(t *testing.T) {
 	for _, v := range []string{"", "yesterday", "32 Foo 2025 99:99:99"} {
 		if got := parseDate(v); !got.IsZero() {
 			t.Errorf("parseDate(%q) = %v, want zero", v, got)
+		}
+	}
+}
+
+// repairHeaderBlocksCopying is repairHeaderBlocks as it was before it
+// returned unchanged input without a copy.
+func repairHeaderBlocksCopying(data []byte) []byte {
+	out := make([]byte, 0, len(data)+64)
+	var block blockState
+	for line := range bytes.Lines(data) {
+		line = bytes.TrimRight(line, " \t\n")
+		if !block.open {
+			line = bytes.TrimLeft(line, " \t")
+		}
+
+		switch {
+		case len(line) == 0:
+			block = blockState{}
+		case isFieldLine(line):
+			if block.startsRecipient(line) {
+				out = append(out, '\n')
+			}
+		case block.open:
+			out = append(out, ' ')
+		default:
+			continue
+		}
+		out = append(out, line...)
+		out = append(out, '\n')
+	}
+	return out
+}
+
+func TestRepairHeaderBlocks_SameAsCopying(t *testing.T) {
+	pieces := []string{"Final-Recipient: rfc822; a@b\n", "Original-Recipient: rfc822; a@b\n", "Action: failed\n",
+		"Status: 5.1.1", "\n", " ", "\t", "  wrapped text\n", "no field\n", "X: y", ":", "\r", "Diagnostic-Code: smtp; 550"}
+	texts := append(randomTexts(21, 100000, 10, pieces), "", "\n", "A: b", "A: b\n\n")
+	for _, text := range texts {
+		data := []byte(text)
+		got, want := repairHeaderBlocks(data), repairHeaderBlocksCopying(data)
+		if !bytes.Equal(got, want) {
+			t.Errorf("repairHeaderBlocks(%q) = %q, want %q", text, got, want)
+		}
+		if string(data) != text {
+			t.Fatalf("repairHeaderBlocks(%q) changed its input to %q", text, data)
 		}
 	}
 }

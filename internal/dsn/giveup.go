@@ -1,7 +1,6 @@
 package dsn
 
 import (
-	"bytes"
 	"strings"
 )
 
@@ -19,50 +18,36 @@ var giveUpPhrases = []string{
 // giveUpStatement returns the subject, lower-cased, or the first line of
 // lines that states that the MTA gave up, trimmed, or "" when none does.
 func giveUpStatement(subject string, lines []string) string {
-	if hasGiveUpPhrase([]byte(subject)) {
+	if hasGiveUpPhrase(subject) {
 		return strings.TrimSpace(subject)
 	}
-	var lower []byte
 	for _, line := range lines {
-		lower = lowerASCII(lower[:0], line)
-		if hasGiveUpPhrase(lower) {
+		if hasGiveUpPhrase(line) {
 			return strings.TrimSpace(line)
 		}
 	}
 	return ""
 }
 
-// lowerASCII appends s to dst with its ASCII letters lower-cased, which is
-// all that matching the ASCII giveUpPhrases needs.
-func lowerASCII(dst []byte, s string) []byte {
-	n := len(dst)
-	dst = append(dst, s...)
-	for i := n; i < len(dst); i++ {
-		if c := dst[i]; 'A' <= c && c <= 'Z' {
-			dst[i] = c + 'a' - 'A'
-		}
-	}
-	return dst
-}
+var giveUpPhraseSet = newPhraseSet(giveUpPhrases)
 
-// hasGiveUpPhrase reports whether lower holds one of giveUpPhrases
-// followed by a number, the queue lifetime. Without the number,
-// "could not be delivered for the following reason" would read as a
-// give-up and make a delay notice a failure.
-func hasGiveUpPhrase(lower []byte) bool {
-	for _, p := range giveUpPhrases {
-		for rest := lower; ; {
-			i := bytes.Index(rest, []byte(p))
-			if i < 0 {
-				break
-			}
-			rest = rest[i+len(p):]
-			if after := bytes.TrimLeft(rest, " "); len(after) > 0 && isDigit(after[0]) {
-				return true
-			}
+// hasGiveUpPhrase reports whether text holds one of giveUpPhrases,
+// ignoring the case of ASCII letters, followed by a number, the queue
+// lifetime. Without the number, "could not be delivered for the
+// following reason" would read as a give-up and make a delay notice a
+// failure.
+func hasGiveUpPhrase(text string) bool {
+	for from := 0; ; {
+		at, id := indexPhraseFold(giveUpPhraseSet, text, from)
+		if at < 0 {
+			return false
 		}
+		after := strings.TrimLeft(text[at+len(giveUpPhraseSet.phrases[id]):], " ")
+		if len(after) > 0 && isDigit(after[0]) {
+			return true
+		}
+		from = at + 1
 	}
-	return false
 }
 
 // markGivenUp records, for the recipients of a bounce that gave up, that

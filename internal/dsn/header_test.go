@@ -3,6 +3,7 @@ package dsn
 import (
 	"bufio"
 	"bytes"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -135,5 +136,60 @@ func TestReadHeaderFast_DeclinesLargeSection(t *testing.T) {
 	}
 	if _, n, ok := readHeaderFast([]byte("Subject: " + value[:1000] + "\n\nbody")); !ok || n != len("Subject: ")+1002 {
 		t.Errorf("readHeaderFast of a small section = %d, %v; want %d, true", n, ok, len("Subject: ")+1002)
+	}
+}
+
+// readHeaderBlocksEach is readHeaderBlocksFast as it was before the
+// blocks shared one copy: readHeaderFast on each block.
+func readHeaderBlocksEach(data []byte) ([]header, []byte) {
+	if bytes.IndexByte(data, '\r') >= 0 {
+		return nil, data
+	}
+
+	var blocks []header
+	for len(blocks) <= MaxRecipients && len(data) > 0 {
+		h, n, ok := readHeaderFast(data)
+		if !ok {
+			break
+		}
+		if h.Len() > 0 {
+			blocks = append(blocks, h)
+		}
+		data = data[n:]
+	}
+	return blocks, data
+}
+
+func TestReadHeaderBlocksFast_SameAsEachBlock(t *testing.T) {
+	pieces := []string{"Final-Recipient: rfc822; a@b\n", "Action: failed\n", "Status: 5.1.1", "\n", "\n\n", " folded\n",
+		"\tx\n", "no colon\n", ": empty name\n", "Bad Name: x\n", "X:", "\r", "é: y\n"}
+	texts := append(randomTexts(27, 50000, 12, pieces), "", "\n", strings.Repeat("A: b\n\n", MaxRecipients+3))
+	for _, text := range texts {
+		gotBlocks, gotRest := readHeaderBlocksFast([]byte(text))
+		wantBlocks, wantRest := readHeaderBlocksEach([]byte(text))
+		if !reflect.DeepEqual(gotBlocks, wantBlocks) || !bytes.Equal(gotRest, wantRest) {
+			t.Errorf("readHeaderBlocksFast(%q) = %v, %q; each block alone gives %v, %q", text, gotBlocks, gotRest, wantBlocks, wantRest)
+		}
+	}
+}
+
+func TestHeaderNames_SameLookups(t *testing.T) {
+	pieces := []string{"From: a\n", "from: b\n", "X-Mailer: c\n", "Subject: d\n", "SUBJECT: e\n", "To: f\n", "Status: g\n",
+		"X: h\n", "Received: i\n", " folded\n"}
+	keys := []string{"From", "FROM", "Subject", "X-Mailer", "x-mailer", "To", "Status", "X", "Received", "Date", "Y", "Content-Type"}
+	for _, text := range randomTexts(30, 20000, 8, pieces) {
+		h, _, ok := readHeaderFast([]byte(text + "\n"))
+		if !ok {
+			continue
+		}
+		plain := header{fields: h.fields}
+		for _, key := range keys {
+			if got, want := h.Get(key), plain.Get(key); got != want {
+				t.Errorf("Get(%q) of %q = %q, want %q", key, text, got, want)
+			}
+			if got, want := h.Values(key), plain.Values(key); !slices.Equal(got, want) {
+				t.Errorf("Values(%q) of %q = %q, want %q", key, text, got, want)
+			}
+		}
 	}
 }

@@ -57,7 +57,7 @@ func parseSimpleMediaType(v string) (typ string, params mediaParams, ok bool) {
 
 	var seen [maxSimpleParams][2]string
 	n := 0
-	rest = ";" + rest
+	rest = v[len(base):] // ";" and rest, without a copy
 	for {
 		rest = trimASCIISpaceLeft(rest)
 		if rest == "" {
@@ -139,11 +139,14 @@ func isMediaType(typ string) bool {
 	return strings.HasPrefix(typ[len(main):], "/") && sub != "" && rest == ""
 }
 
+// tspecials are the characters of RFC 2045 section 5.1 that end a token.
+var tspecials = newByteSet(`()<>@,;:\"/[]?=`)
+
 // consumeToken splits s after its leading run of token characters (RFC
 // 2045 section 5.1).
 func consumeToken(s string) (token, rest string) {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c <= ' ' || c >= 0x7f || strings.IndexByte(`()<>@,;:\"/[]?=`, c) >= 0 {
+		if c := s[i]; c <= ' ' || c >= 0x7f || tspecials.has(c) {
 			return s[:i], s[i:]
 		}
 	}

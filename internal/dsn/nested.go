@@ -155,14 +155,10 @@ var nestedBounceSigns = []string{
 // one of nestedBounceSigns, so that an ordinary returned original, the
 // usual case, is not parsed a second time.
 func mayBeBounce(returned []byte) bool {
-	head := bytes.ToLower(returned[:min(len(returned), 8<<10)])
-	for _, sign := range nestedBounceSigns {
-		if bytes.Contains(head, []byte(sign)) {
-			return true
-		}
-	}
-	return false
+	return containsPhraseLower(nestedBounceSignSet, returned[:min(len(returned), 8<<10)])
 }
+
+var nestedBounceSignSet = newPhraseSet(nestedBounceSigns)
 
 // returnedMessage returns the body of the first message/rfc822 part of
 // data, found by a scan of the raw lines, or nil when there is none. The
@@ -172,10 +168,17 @@ func mayBeBounce(returned []byte) bool {
 // NOTE: a returned message in base64 or quoted-printable is not decoded
 // here, so a nested report in one is not read.
 func returnedMessage(data []byte) []byte {
-	offset := 0
-	for line := range bytes.Lines(data) {
-		offset += len(line)
-		if !isRFC822ContentType(line) {
+	// Only a line that holds "822" can name message/rfc822, and the
+	// digits are rare in text: look for them, not at every line.
+	for from := 0; ; {
+		i := bytes.Index(data[from:], []byte("822"))
+		if i < 0 {
+			return nil
+		}
+		start := bytes.LastIndexByte(data[:from+i], '\n') + 1
+		_, offset := lineAt(data, from+i)
+		if !isRFC822ContentType(data[start:offset]) {
+			from = offset
 			continue
 		}
 		if end := headerEnd(data[offset:]); end < len(data[offset:]) {
@@ -183,7 +186,6 @@ func returnedMessage(data []byte) []byte {
 		}
 		return nil
 	}
-	return nil
 }
 
 // isRFC822ContentType reports whether line is a Content-Type field of

@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -73,4 +74,39 @@ func largeNestedNotice(size int) []byte {
 	return nestedNotice("", "From: MAILER-DAEMON@mx.example.net\n"+
 		"Subject: Returned mail: see transcript for details\n\n"+
 		"<x@example.net>: 550 5.1.1 User unknown\n\n"+strings.Repeat(line, size/len(line)))
+}
+
+// returnedMessageByLine is returnedMessage as it was before it looked
+// for "822" first: isRFC822ContentType on every line.
+func returnedMessageByLine(data []byte) []byte {
+	offset := 0
+	for line := range bytes.Lines(data) {
+		offset += len(line)
+		if !isRFC822ContentType(line) {
+			continue
+		}
+		if end := headerEnd(data[offset:]); end < len(data[offset:]) {
+			return data[offset+end:]
+		}
+		return nil
+	}
+	return nil
+}
+
+func TestReturnedMessage_SameAsByLine(t *testing.T) {
+	pieces := []string{"Content-Type: message/rfc822\n", "content-type:MESSAGE/RFC822", " Content-Type : message/rfc822; x\n",
+		"Content-Type: text/rfc822-headers\n", "822", "\n", "\n\n", "x", "From: a\n", "rfc822\n"}
+	found := 0
+	for _, text := range randomTexts(32, 50000, 10, pieces) {
+		got, want := returnedMessage([]byte(text)), returnedMessageByLine([]byte(text))
+		if !bytes.Equal(got, want) || (got == nil) != (want == nil) {
+			t.Errorf("returnedMessage(%q) = %q, want %q", text, got, want)
+		}
+		if want != nil {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Errorf("only %d texts return a message; the test covers too few", found)
+	}
 }

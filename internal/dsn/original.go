@@ -54,15 +54,16 @@ func selectFields(section []byte, extra []string) (header, bool) {
 	text, spans := textStack[:0], spanStack[:0]
 	found, keep := false, false
 	for line := range bytes.Lines(section) {
-		line = bytes.TrimRight(line, "\r\n")
-		switch {
-		case len(bytes.TrimSpace(line)) == 0:
-			continue
-		case line[0] == ' ' || line[0] == '\t':
-			if keep {
+		if line[0] == ' ' || line[0] == '\t' {
+			// A continuation line, most of a returned header: only one
+			// of a kept field is looked at.
+			if line = trimRightSet(line, lineEnds); keep && len(bytes.TrimSpace(line)) > 0 {
 				text = append(text, line...)
 				spans[len(spans)-1].value[1] = len(text)
 			}
+			continue
+		}
+		if line = trimRightSet(line, lineEnds); len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
 
@@ -74,7 +75,7 @@ func selectFields(section []byte, extra []string) (header, bool) {
 			s.key[0] = len(text)
 			text = append(text, bytes.TrimSpace(n)...)
 			s.key[1], s.value[0] = len(text), len(text)
-			text = append(text, bytes.TrimLeft(v, " \t")...)
+			text = append(text, trimLeftSet(v, blanks)...)
 			s.value[1] = len(text)
 			spans = append(spans, s)
 		}
@@ -196,7 +197,11 @@ func parseMessageID(value string) string {
 
 // firstAddress returns the address of the first mailbox of field key.
 func firstAddress(h header, key string) string {
-	addrs := addressList(h, key)
+	value := h.Get(key)
+	if addr, ok := plainMailbox(value); ok {
+		return addr // the usual case, without a list
+	}
+	addrs := addressList(value)
 	if len(addrs) == 0 {
 		return ""
 	}
@@ -205,14 +210,17 @@ func firstAddress(h header, key string) string {
 
 // joinAddresses returns the addresses of field key joined by ", ".
 func joinAddresses(h header, key string) string {
-	return strings.Join(addressList(h, key), ", ")
+	value := h.Get(key)
+	if addr, ok := plainMailbox(value); ok {
+		return addr // the usual case, without a list
+	}
+	return strings.Join(addressList(value), ", ")
 }
 
-// addressList returns the addresses of field key. A field that does not
-// parse, such as one with an unquoted "@" in a display name, gives the
-// addresses between angle brackets, or else its decoded text.
-func addressList(h header, key string) []string {
-	value := h.Get(key)
+// addressList returns the addresses of a field's value. A value that
+// does not parse, such as one with an unquoted "@" in a display name,
+// gives the addresses between angle brackets, or else its decoded text.
+func addressList(value string) []string {
 	if addr, ok := plainMailbox(value); ok {
 		return []string{addr}
 	}

@@ -1,7 +1,6 @@
 package dsn
 
 import (
-	"bytes"
 	"regexp"
 	"slices"
 	"strings"
@@ -196,11 +195,16 @@ func indexAddresses(lines []string) map[string]int {
 		if strings.IndexByte(line, '@') < 0 {
 			continue
 		}
-		for _, addr := range addressesIn(line) {
+		for rest := line; ; {
+			addr, before := firstAddressIn(rest)
+			if addr == "" {
+				break
+			}
 			key := asciiLower(addr)
 			if _, seen := index[key]; !seen {
 				index[key] = n
 			}
+			rest = rest[len(before)+len(addr):]
 		}
 	}
 	return index
@@ -411,8 +415,10 @@ func addressBounds(s string, at int) (start, end int) {
 }
 
 func isLocalChar(c byte) bool {
-	return isAlnum(rune(c)) || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0
+	return isAlnum(rune(c)) || localPunct.has(c)
 }
+
+var localPunct = newByteSet(".!#$%&'*+/=?^_`{|}~-")
 
 func isDomainChar(c byte) bool {
 	return isAlnum(rune(c)) || c == '.' || c == '-'
@@ -431,7 +437,11 @@ func (b *plainBounce) diagnoseBlock(block []string) Recipient {
 
 	var r Recipient
 	r.DiagnosticCode = joinReplyLines(para)
-	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(joinReplyLines(para[max(failureLine(para), 0):]))
+	reply := r.DiagnosticCode // the text from the failure line on
+	if n := failureLine(para); n > 0 {
+		reply = joinReplyLines(para[n:])
+	}
+	r.ReplyCode, r.DiagnosticStatus = scanDiagnostic(reply)
 	r.RemoteMTA = findRemoteHost(r.DiagnosticCode)
 	r.FailedCommand = findFailedCommand(r.DiagnosticCode)
 	if r.RemoteMTA == "" || r.FailedCommand == "" {
@@ -612,16 +622,23 @@ func firstParagraph(block []string) []string {
 // The code prefixes of the continuation lines of a multi-line reply are
 // dropped, keeping "550 5.7.1 first line next line".
 func joinReplyLines(lines []string) string {
+	size := 0
+	for _, line := range lines {
+		size += len(line) + 1
+	}
 	var b strings.Builder
+	b.Grow(min(size, maxDiagnosticChars*utf8.UTFMax+1))
+
 	prefix := ""
 	for _, line := range lines {
 		line = strings.TrimSpace(line)
+		dash := false // "550-" to be written as "550 "
 		if n := replyPrefixLen(line); n > 0 {
 			m := line[:n]
 			if prefix != "" && m[:3] == prefix {
 				line = line[len(m):]
-			} else if len(line) > 3 && line[3] == '-' {
-				line = line[:3] + " " + line[4:]
+			} else {
+				dash = len(line) > 3 && line[3] == '-'
 			}
 			prefix = m[:3]
 		}
@@ -630,6 +647,11 @@ func joinReplyLines(lines []string) string {
 		}
 		if b.Len() > 0 {
 			b.WriteByte(' ')
+		}
+		if dash {
+			b.WriteString(line[:3])
+			b.WriteByte(' ')
+			line = line[4:]
 		}
 		b.WriteString(line)
 		if b.Len() > maxDiagnosticChars*utf8.UTFMax {
@@ -641,6 +663,9 @@ func joinReplyLines(lines []string) string {
 
 // truncateChars cuts s to at most n characters.
 func truncateChars(s string, n int) string {
+	if len(s) <= n {
+		return s // no more characters than bytes
+	}
 	for i := range s {
 		if n == 0 {
 			return s[:i]
@@ -696,32 +721,42 @@ var smtpCommands = []struct{ prefix, name string }{
 	{"connect", "CONNECT"}, {"greeting", "CONNECT"}, {"initial connection", "CONNECT"},
 }
 
+// commandTriggerSet and qmailPhraseSet hold commandTriggers and the
+// phrases of qmailPhrases, in the same order, for findFailedCommand.
+var (
+	commandTriggerSet = newPhraseSet(commandTriggers)
+	qmailPhraseSet    = newPhraseSet(qmailPhraseList())
+)
+
+func qmailPhraseList() []string {
+	list := make([]string, len(qmailPhrases))
+	for i, p := range qmailPhrases {
+		list[i] = p.phrase
+	}
+	return list
+}
+
 // findFailedCommand returns the SMTP command named in text: CONNECT,
 // HELO, EHLO, STARTTLS, AUTH, MAIL, RCPT or DATA; "" when none is named.
-// It scans by hand, not with a regular expression, because it runs on
-// every diagnostic.
+// The first trigger in text that a command follows names it; no trigger
+// is a prefix of another's end, so the earliest one is the one that a
+// search trigger by trigger would keep. Without one, a qmail phrase
+// names the stage, the first of qmailPhrases that text contains. It
+// makes one pass over text for each, because it runs on every
+// diagnostic.
 func findFailedCommand(text string) string {
-	var buf [1024]byte // holds most texts without allocating
-	lower := lowerASCII(buf[:0], text)
-	best, bestAt := "", len(lower)
-	for _, trigger := range commandTriggers {
-		for from := 0; from < bestAt; {
-			i := bytes.Index(lower[from:bestAt], []byte(trigger))
-			if i < 0 {
-				break
-			}
-			at := from + i
-			if name := commandAt(text[at+len(trigger):]); name != "" {
-				best, bestAt = name, at
-				break
-			}
-			from = at + len(trigger)
+	for from := 0; ; {
+		at, id := indexPhraseFold(commandTriggerSet, text, from)
+		if at < 0 {
+			break
 		}
+		trigger := commandTriggerSet.phrases[id]
+		if name := commandAt(text[at+len(trigger):]); name != "" {
+			return name
+		}
+		from = at + 1
 	}
-	if best == "" {
-		best = qmailCommand(lower)
-	}
-	return best
+	return qmailCommand(text)
 }
 
 // qmailPhrases are how qmail-remote names the stage that failed without
@@ -735,13 +770,20 @@ var qmailPhrases = []struct{ phrase, name string }{
 	{"but sender was rejected", "MAIL"},
 }
 
-func qmailCommand(lower []byte) string {
-	for _, p := range qmailPhrases {
-		if bytes.Contains(lower, []byte(p.phrase)) {
-			return p.name
+func qmailCommand(text string) string {
+	first := len(qmailPhrases)
+	for from := 0; ; {
+		at, id := indexPhraseFold(qmailPhraseSet, text, from)
+		if at < 0 {
+			break
 		}
+		first = min(first, int(id))
+		from = at + 1
 	}
-	return ""
+	if first == len(qmailPhrases) {
+		return ""
+	}
+	return qmailPhrases[first].name
 }
 
 // commandAt returns the command that s starts with, after filler words,

@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"bytes"
+	"encoding/binary"
 	"strings"
 	"unicode/utf8"
 )
@@ -92,9 +93,9 @@ func decodeQuotedPrintable(dst, src []byte, limit int) ([]byte, bool) {
 // a last line without LF. ok is false for a "=" followed by other bytes
 // than blanks and the line end.
 func splitQPLine(line []byte) (text, lineEnd []byte, ok bool) {
-	text = bytes.TrimRight(line, "\n\r \t")
+	text = trimRightSet(line, blanksAndEOL)
 	if bytes.HasSuffix(text, []byte("=")) {
-		after := bytes.TrimLeft(line[len(text):], " \t")
+		after := trimLeftSet(line[len(text):], blanks)
 		text = text[:len(text)-1]
 		lastLine := !bytes.HasSuffix(line, []byte("\n"))
 		ok = bytes.HasPrefix(after, []byte("\n")) || bytes.HasPrefix(after, []byte("\r\n")) ||
@@ -117,10 +118,7 @@ func splitQPLine(line []byte) (text, lineEnd []byte, ok bool) {
 func decodeQPText(dst, text []byte, limit int) ([]byte, bool) {
 	for i := 0; i < len(text) && len(dst) < limit; i++ {
 		// Copy the run of bytes that stand for themselves at once.
-		run := i
-		for run < len(text) && isLiteralQP(text[run]) {
-			run++
-		}
+		run := i + literalRun(text[i:])
 		if run > i {
 			n := min(run-i, limit-len(dst))
 			dst = append(dst, text[i:i+n]...)
@@ -145,12 +143,51 @@ func decodeQPText(dst, text []byte, limit int) ([]byte, bool) {
 	return dst, true
 }
 
+// literalRun returns the length of the run of bytes at the start of text
+// for which isLiteralQP is true. It tests eight bytes at a time for the
+// bytes that may end the run, because a long HTML part spends most of
+// its decoding here, and finishes byte by byte.
+func literalRun(text []byte) int {
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		if mayEndLiteralRun(binary.LittleEndian.Uint64(text[i:])) {
+			break
+		}
+	}
+	for i < len(text) && isLiteralQP(text[i]) {
+		i++
+	}
+	return i
+}
+
+// mayEndLiteralRun reports whether one of the eight bytes of x may be
+// no literal: a byte below 0x20, DEL or "=". It never misses one; it may
+// report one that is not there, by a borrow between bytes, which only
+// sends the caller to the byte-wise test.
+func mayEndLiteralRun(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	below := (x - 0x20*ones) &^ x
+	del := x ^ 0x7f*ones
+	eq := x ^ '='*ones
+	return (below|(del-ones)&^del|(eq-ones)&^eq)&highs != 0
+}
+
 // isLiteralQP reports whether the byte c of quoted-printable text
 // decodes to itself: it is no "=", and a printable ASCII character, a
 // tab, a line end or a byte above ASCII.
 func isLiteralQP(c byte) bool {
-	return c != '=' && (' ' <= c && c <= '~' || c == '\t' || c == '\r' || c == '\n' || c >= 0x80)
+	return literalQP.has(c)
 }
+
+var literalQP = func() *byteSet {
+	var s byteSet
+	for c := range 256 {
+		if c != '=' && (' ' <= c && c <= '~' || c == '\t' || c == '\r' || c == '\n' || c >= 0x80) {
+			s[c] = true
+		}
+	}
+	return &s
+}()
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'A' <= c && c <= 'F' || 'a' <= c && c <= 'f'

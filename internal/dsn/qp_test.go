@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"bytes"
+	"encoding/binary"
 	"io"
 	"mime/quotedprintable"
 	"strings"
@@ -71,4 +72,34 @@ func FuzzDecodeQuotedPrintable(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte, limit uint16) {
 		checkQuotedPrintable(t, src, int(limit))
 	})
+}
+
+func TestLiteralRun_SameAsByteLoop(t *testing.T) {
+	pieces := []string{"a", "abcdefgh", " ", "\t", "\r", "\n", "=", "=3D", "\x00", "\x1f", "\x7f", "\x80", "\xff", "~", "!", "\x20\x20"}
+	for _, text := range randomTexts(35, 100000, 20, pieces) {
+		want := 0
+		for want < len(text) && isLiteralQP(text[want]) {
+			want++
+		}
+		if got := literalRun([]byte(text)); got != want {
+			t.Errorf("literalRun(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
+
+func TestMayEndLiteralRun_MissesNone(t *testing.T) {
+	for c := range 256 {
+		if isLiteralQP(byte(c)) {
+			continue
+		}
+		for pos := range 8 {
+			for _, fill := range []byte{'a', 0x20, 0xff, 0x80} {
+				word := bytes.Repeat([]byte{fill}, 8)
+				word[pos] = byte(c)
+				if !mayEndLiteralRun(binary.LittleEndian.Uint64(word)) {
+					t.Errorf("mayEndLiteralRun(%q) = false; byte %d (%#x) is no literal", word, pos, c)
+				}
+			}
+		}
+	}
 }

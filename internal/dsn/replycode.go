@@ -66,10 +66,79 @@ func findReplyCode(text string) int {
 	if !hasReplyCodeWord(text) {
 		return 0 // spares quotedReplyRE, which needs such a code
 	}
-	if m := quotedReplyRE.FindStringSubmatch(text); m != nil {
-		return atoi(m[1])
+	if !isASCII(text) {
+		// Under (?i) the expression also matches "ſ" (U+017F) for "s"
+		// and the Kelvin sign for "k", which findQuotedReply does not.
+		if m := quotedReplyRE.FindStringSubmatch(text); m != nil {
+			return atoi(m[1])
+		}
+		return 0
+	}
+	return findQuotedReply(text)
+}
+
+// quotedReplyPhrases are the phrases of quotedReplyRE before a quoted
+// reply code, the longer of two that share a start first, so that the
+// first phrase found at a position is the only one a code can follow.
+var quotedReplyPhrases = newPhraseSet([]string{
+	">:", "]:", "...", "<<<",
+	"said", "reply", "responsecode", "response code", "response", "replied", "responded",
+	"error_code", "error", "failed with", "talk to me", "returned was",
+})
+
+// findQuotedReply returns the reply code that quotedReplyRE captures in
+// the ASCII text, or 0, scanning once instead of running the expression.
+func findQuotedReply(text string) int {
+	for from := 0; ; {
+		at, id := indexPhraseFold(quotedReplyPhrases, text, from)
+		if at < 0 {
+			return 0
+		}
+		if code := quotedReplyAt(text, at, quotedReplyPhrases.phrases[id]); code != 0 {
+			return code
+		}
+		from = at + 1
+	}
+}
+
+// quotedReplyAt returns the reply code that follows phrase at text[at:]
+// as quotedReplyRE requires, or 0. A word must start a word, and may be
+// followed by a colon among the blanks before the code.
+func quotedReplyAt(text string, at int, phrase string) int {
+	i := at + len(phrase)
+	if isAlnum(rune(phrase[0])) {
+		if at > 0 && isWordByte(text[at-1]) {
+			return 0
+		}
+		i = skipRegexpSpace(text, i)
+		if i < len(text) && text[i] == ':' {
+			i++
+		}
+	}
+	i = skipRegexpSpace(text, i)
+
+	if !isReplyCodeStart(text, i) {
+		return 0
+	}
+	end := i + 3
+	if end == len(text) || isRegexpSpace(text[end]) || text[end] == ',' || text[end] == '-' ||
+		text[end] == ':' && end+1 < len(text) && isRegexpSpace(text[end+1]) {
+		return atoi(text[i:end])
 	}
 	return 0
+}
+
+// isWordByte reports whether c is in the \w class of Go's regular
+// expressions.
+func isWordByte(c byte) bool {
+	return isAlnum(rune(c)) || c == '_'
+}
+
+func skipRegexpSpace(s string, i int) int {
+	for i < len(s) && isRegexpSpace(s[i]) {
+		i++
+	}
+	return i
 }
 
 // hasReplyCodeWord reports whether text holds a reply code followed by

@@ -2,6 +2,7 @@ package dsn
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // replyPrefixLen returns the length of the code prefix at the start of
@@ -46,13 +47,28 @@ func isRegexpSpace(c byte) bool {
 // runs of white space turned into single spaces and none at either end.
 // ASCII text that needs no change is returned without a copy.
 func collapseSpace(s string) string {
-	if !isASCII(s) {
-		return strings.Join(strings.Fields(s), " ")
+	// One pass finds the first byte that is not ASCII or needs a change;
+	// most texts have neither.
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case ' ' < c && c < utf8.RuneSelf:
+			continue
+		case c >= utf8.RuneSelf:
+			return strings.Join(strings.Fields(s), " ")
+		case c == ' ' && i > 0 && i+1 < len(s) && s[i+1] != ' ', !isASCIISpace(c):
+			continue
+		}
+		if !isASCII(s[i:]) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		return collapseASCIISpace(s)
 	}
-	if !needsCollapse(s) {
-		return s
-	}
+	return s
+}
 
+// collapseASCIISpace is collapseSpace for ASCII text.
+func collapseASCIISpace(s string) string {
 	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -68,20 +84,6 @@ func collapseSpace(s string) string {
 		b = b[:len(b)-1]
 	}
 	return string(b)
-}
-
-// needsCollapse reports whether the ASCII text s has white space at
-// either end, white space other than a space, or two spaces in a row.
-func needsCollapse(s string) bool {
-	if len(s) > 0 && (isASCIISpace(s[0]) || isASCIISpace(s[len(s)-1])) {
-		return true
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c != ' ' && isASCIISpace(c) || c == ' ' && i+1 < len(s) && s[i+1] == ' ' {
-			return true
-		}
-	}
-	return false
 }
 
 // isASCIISpace reports whether c is an ASCII character that
@@ -154,16 +156,67 @@ func containsPhraseFold[T string | []byte](s *phraseSet, text T) bool {
 	return false
 }
 
+// indexPhraseFold returns the first position at or after from where
+// asciiLower(text) holds a phrase of s, and the phrase's index in
+// s.phrases; -1 when there is none. Of phrases that start at the same
+// position, the first in s.phrases wins.
+func indexPhraseFold(s *phraseSet, text string, from int) (at int, id int32) {
+	for i := from; i < len(text); i++ {
+		next := s.next[text[i]]
+		if next == 0 || i+1 < len(text) && next&(1<<(text[i+1]&63)) == 0 {
+			continue
+		}
+		for _, id := range s.byFirst[text[i]] {
+			if hasPrefixASCIIFold(text[i:], s.phrases[id]) {
+				return i, id
+			}
+		}
+	}
+	return -1, 0
+}
+
 // containsPhraseLower reports whether strings.ToLower(text) contains one
 // of the phrases of s. Text with characters other than ASCII is
 // lower-cased first, unless the phrases are ASCII and the text lacks the
 // only two characters that strings.ToLower maps to ASCII letters: "İ"
 // (U+0130) and the Kelvin sign (U+212A).
+//
+// For ASCII phrases the text is searched as it is first: a phrase found
+// there is also in the lower-cased text, whose ASCII letters are the
+// text's lowered in place. The same pass tells whether the text holds
+// other characters, so ASCII text, nearly all of it, is read once.
 func containsPhraseLower[T string | []byte](s *phraseSet, text T) bool {
-	if !isASCII(text) && (!s.ascii || lowersToASCII(string(text))) {
-		return containsPhraseFold(s, strings.ToLower(string(text)))
+	if !s.ascii {
+		if !isASCII(text) {
+			return containsPhraseFold(s, strings.ToLower(string(text)))
+		}
+		return containsPhraseFold(s, text)
 	}
-	return containsPhraseFold(s, text)
+
+	found, ascii := scanPhraseFold(s, text)
+	if found || ascii || !lowersToASCII(string(text)) {
+		return found
+	}
+	return containsPhraseFold(s, strings.ToLower(string(text)))
+}
+
+// scanPhraseFold is containsPhraseFold that also reports, when it finds
+// no phrase, whether text is ASCII.
+func scanPhraseFold[T string | []byte](s *phraseSet, text T) (found, ascii bool) {
+	var all byte // every byte of text ORed
+	for i := 0; i < len(text); i++ {
+		all |= text[i]
+		next := s.next[text[i]]
+		if next == 0 || i+1 < len(text) && next&(1<<(text[i+1]&63)) == 0 {
+			continue
+		}
+		for _, id := range s.byFirst[text[i]] {
+			if hasPrefixASCIIFold(text[i:], s.phrases[id]) {
+				return true, false
+			}
+		}
+	}
+	return false, all < utf8.RuneSelf
 }
 
 // lowersToASCII reports whether text holds a character other than ASCII
@@ -185,3 +238,52 @@ func hasPrefixASCIIFold[T string | []byte](s T, prefix string) bool {
 	}
 	return true
 }
+
+// byteSet is a set of bytes, for the per-character tests of scanners,
+// where a call to strings.IndexByte per character costs more than the
+// rest of the loop. A table of 256 entries takes one load per test.
+type byteSet [256]bool
+
+func newByteSet(chars string) *byteSet {
+	var s byteSet
+	for i := 0; i < len(chars); i++ {
+		s[chars[i]] = true
+	}
+	return &s
+}
+
+func (s *byteSet) has(c byte) bool {
+	return s[c]
+}
+
+// trimSet returns s without the leading and trailing bytes in set, as
+// strings.Trim and bytes.Trim do with an ASCII cutset, without building
+// the cutset's table on every call.
+func trimSet[T string | []byte](s T, set *byteSet) T {
+	return trimRightSet(trimLeftSet(s, set), set)
+}
+
+func trimLeftSet[T string | []byte](s T, set *byteSet) T {
+	i := 0
+	for i < len(s) && set.has(s[i]) {
+		i++
+	}
+	return s[i:]
+}
+
+func trimRightSet[T string | []byte](s T, set *byteSet) T {
+	i := len(s)
+	for i > 0 && set.has(s[i-1]) {
+		i--
+	}
+	return s[:i]
+}
+
+// Cutsets of the trims on the hot paths.
+var (
+	blanks       = newByteSet(" \t")
+	blanksAndLF  = newByteSet(" \t\n")
+	lineEnds     = newByteSet("\r\n")
+	blanksAndEOL = newByteSet("\n\r \t")
+	headingMarks = newByteSet("-=:* ")
+)

@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func TestReplyPrefixLen_SameAsRegexp(t *testing.T) {
 }
 
 func TestCollapseSpace_SameAsFields(t *testing.T) {
-	pieces := []string{"a", "bc", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "\u0085", "é", "\u2003"}
+	pieces := []string{"a", "bc", " ", "  ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "\u0085", "é", "\u2003", "\x01"}
 	texts := append(randomTexts(12, 100000, 12, pieces), "", " ", "a", "a b", " a", "a ", "a  b")
 	for _, s := range texts {
 		want := strings.Join(strings.Fields(s), " ")
@@ -100,7 +101,8 @@ func findFailedCommandLowered(text string) string {
 func TestFindFailedCommand_SameOnLowered(t *testing.T) {
 	pieces := []string{"in reply to ", "IN REPLY TO ", "after ", "After ", "progress was ", ">>> ", "[", "the ", "Our ",
 		"final ", "RCPT TO", "rcpt", "Mail From", "data", "DATA", "end of ", "message", "helo", "x", " ", ":", "_to",
-		"does not like recipient", "But My Name Was Rejected", "é", "\u212a"}
+		"does not like recipient", "But My Name Was Rejected", "é", "\u212a",
+		"did not like our ", "Response To ", "does not like sender", "but sender was rejected"}
 	for _, text := range append(randomTexts(18, 100000, 8, pieces), strings.Repeat("after x ", 200)+"after data") {
 		if got, want := findFailedCommand(text), findFailedCommandLowered(text); got != want {
 			t.Errorf("findFailedCommand(%q) = %q, want %q", text, got, want)
@@ -119,6 +121,134 @@ func TestEndsLine_SameAsLowerPrefix(t *testing.T) {
 		}
 		if got := endsLine(name); got != want {
 			t.Errorf("endsLine(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+func TestFindQuotedReply_SameAsExpression(t *testing.T) {
+	pieces := []string{"said", "SAID", "Reply", "response", "response code", "responsecode", "replied", "responded",
+		"error", "Error_Code", "failed with", "talk to me", "returned was", ">", "]", ":", ".", "...", "<<<",
+		" ", "\t", "\n", "\v", ",", "-", "_", "x", "550", "421", "5", "65", "99"}
+	texts := append(randomTexts(20, 100000, 10, pieces), "said: 550 ", "]: 550", "xsaid 550", "said 550:x", "said 550: x")
+	matched := 0
+	for _, text := range texts {
+		want := 0
+		if m := quotedReplyRE.FindStringSubmatch(text); m != nil {
+			want = atoi(m[1])
+			matched++
+		}
+		if got := findQuotedReply(text); got != want {
+			t.Errorf("findQuotedReply(%q) = %d; the expression captures %d", text, got, want)
+		}
+	}
+	if matched < len(texts)/100 {
+		t.Errorf("the expression matched only %d of %d texts; the test covers too few codes", matched, len(texts))
+	}
+}
+
+func TestByteSet_SameAsIndexByte(t *testing.T) {
+	for _, chars := range []string{`()<>[]:;@\,".`, " \t.-_", "", "\x00\xff\x3f\x40\x7f\x80"} {
+		set := newByteSet(chars)
+		for c := range 256 {
+			if got, want := set.has(byte(c)), strings.IndexByte(chars, byte(c)) >= 0; got != want {
+				t.Errorf("newByteSet(%q).has(%#x) = %v, want %v", chars, c, got, want)
+			}
+		}
+	}
+}
+
+// hasGiveUpPhraseLowered is hasGiveUpPhrase as it was written before it
+// matched phrases without lower-casing the text: on asciiLower(text).
+func hasGiveUpPhraseLowered(text string) bool {
+	lower := asciiLower(text)
+	for _, p := range giveUpPhrases {
+		for rest := lower; ; {
+			i := strings.Index(rest, p)
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(p):]
+			if after := strings.TrimLeft(rest, " "); len(after) > 0 && isDigit(after[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestHasGiveUpPhrase_SameOnLowered(t *testing.T) {
+	pieces := []string{"Cannot send message for", "could not be delivered for", "WAS ABORTED AFTER", "was aborted after",
+		" ", "  ", "5", "days", "x", "for", "\u212a", "é"}
+	checkBoolScanner(t, "hasGiveUpPhrase", hasGiveUpPhrase, hasGiveUpPhraseLowered, randomTexts(23, 50000, 8, pieces))
+}
+
+// checkBoolScanner checks that scan reports what reference reports for
+// each of texts, and that reference reports true for at least 1,000.
+func checkBoolScanner(t *testing.T, name string, scan, reference func(string) bool, texts []string) {
+	t.Helper()
+	found := 0
+	for _, text := range texts {
+		want := reference(text)
+		if got := scan(text); got != want {
+			t.Errorf("%s(%q) = %v, want %v", name, text, got, want)
+		}
+		if want {
+			found++
+		}
+	}
+	if found < 1000 {
+		t.Errorf("%s: only %d texts hold what it looks for; the test covers too few", name, found)
+	}
+}
+
+func TestTrimSet_SameAsTrim(t *testing.T) {
+	pieces := []string{" ", "\t", "\n", "\r", "-", "=", "a", "é", "\x00", "\xff"}
+	for _, cutset := range []string{" \t", " \t\n", "\r\n", "\n\r \t", "-=:* ", ""} {
+		set := newByteSet(cutset)
+		for _, s := range randomTexts(26, 20000, 8, pieces) {
+			if got, want := trimSet(s, set), strings.Trim(s, cutset); got != want {
+				t.Errorf("trimSet(%q, %q) = %q, want %q", s, cutset, got, want)
+			}
+			if got, want := trimLeftSet([]byte(s), set), bytes.TrimLeft([]byte(s), cutset); !bytes.Equal(got, want) {
+				t.Errorf("trimLeftSet(%q, %q) = %q, want %q", s, cutset, got, want)
+			}
+			if got, want := trimRightSet([]byte(s), set), bytes.TrimRight([]byte(s), cutset); !bytes.Equal(got, want) {
+				t.Errorf("trimRightSet(%q, %q) = %q, want %q", s, cutset, got, want)
+			}
+		}
+	}
+}
+
+func TestOriginalMarkers_HoldAnAnchor(t *testing.T) {
+	for _, m := range originalMarkers {
+		if !containsPhraseFold(originalMarkerAnchors, m) {
+			t.Errorf("original marker %q holds none of originalMarkerAnchors, which isOriginalMarker requires", m)
+		}
+	}
+}
+
+func TestMayBeBounce_SameAsLowered(t *testing.T) {
+	pieces := []string{"Multipart/Report", "delivery-status", "MAILER-DAEMON", "postmaster@", "the following addresses had",
+		"x", " ", "\n", "é", "\u0130", "\u212a", "\xff", "mailer-", "daemon"}
+	lowered := func(text string) bool {
+		for _, sign := range nestedBounceSigns {
+			if bytes.Contains(bytes.ToLower([]byte(text)), []byte(sign)) {
+				return true
+			}
+		}
+		return false
+	}
+	scan := func(text string) bool { return mayBeBounce([]byte(text)) }
+	checkBoolScanner(t, "mayBeBounce", scan, lowered, randomTexts(31, 20000, 6, pieces))
+}
+
+func TestUnescapeEntities_SameAsReplacer(t *testing.T) {
+	replacer := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&nbsp;", " ", "&#64;", "@")
+	pieces := []string{"&lt;", "&gt;", "&amp;", "&quot;", "&nbsp;", "&#64;", "&", "&am", "lt;", "#64;", "x", " ", "é"}
+	for _, text := range randomTexts(36, 50000, 10, pieces) {
+		want := replacer.Replace(text)
+		if got := unescapeEntities([]byte(text)); string(got) != want {
+			t.Errorf("unescapeEntities(%q) = %q, want %q", text, got, want)
 		}
 	}
 }

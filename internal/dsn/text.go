@@ -96,17 +96,39 @@ func hasLineEndPrefix[T string | []byte](tag T) bool {
 	return false
 }
 
-// entityReplacer decodes the HTML entities that matter around addresses
-// and codes. A strings.Replacer is safe for concurrent use.
-var entityReplacer = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&quot;", `"`, "&nbsp;", " ", "&#64;", "@")
+// htmlEntities are the HTML entities that matter around addresses and
+// codes, and their text. None is a prefix of another.
+var htmlEntities = []struct{ name, text string }{
+	{"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}, {"&quot;", `"`}, {"&nbsp;", " "}, {"&#64;", "@"},
+}
 
-// unescapeEntities decodes the HTML entities that matter around
-// addresses and codes.
+// unescapeEntities decodes htmlEntities, left to right and without
+// decoding the text of one again, as a strings.Replacer does, but jumping
+// from one "&" to the next: the text of a large HTML part has few.
 func unescapeEntities(b []byte) []byte {
-	if bytes.IndexByte(b, '&') < 0 {
+	i := bytes.IndexByte(b, '&')
+	if i < 0 {
 		return b
 	}
-	return []byte(entityReplacer.Replace(string(b)))
+
+	out := make([]byte, 0, len(b))
+	for ; i >= 0; i = bytes.IndexByte(b, '&') {
+		out = append(out, b[:i]...)
+		b = b[i:]
+		out, b = appendEntity(out, b)
+	}
+	return append(out, b...)
+}
+
+// appendEntity appends the text of the entity that starts b, or its "&"
+// when it is none of htmlEntities, and returns the rest of b.
+func appendEntity(out, b []byte) ([]byte, []byte) {
+	for _, e := range htmlEntities {
+		if bytes.HasPrefix(b, []byte(e.name)) {
+			return append(out, e.text...), b[len(e.name):]
+		}
+	}
+	return append(out, '&'), b[1:]
 }
 
 // originalMarkers are the lines that plain-text bounces put before the
@@ -135,6 +157,11 @@ var originalMarkers = []string{
 
 var originalMarkerSet = newPhraseSet(originalMarkers)
 
+// originalMarkerAnchors are words one of which every phrase of
+// originalMarkers holds. A line without one is no marker, and the search
+// for the few anchors spares most lines the search for all the phrases.
+var originalMarkerAnchors = newPhraseSet([]string{"message", "original", "bounced"})
+
 // splitOriginal returns the prose of a bounce and the quoted original
 // after it, split at the first line that starts the original.
 func splitOriginal(text []byte) (prose, original []byte) {
@@ -158,7 +185,7 @@ func isOriginalMarker(line []byte) bool {
 		return false
 	}
 
-	return containsPhraseLower(originalMarkerSet, trimmed)
+	return containsPhraseLower(originalMarkerAnchors, trimmed) && containsPhraseLower(originalMarkerSet, trimmed)
 }
 
 // quotedOriginalHeader returns the header section of a quoted original:

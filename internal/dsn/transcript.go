@@ -147,6 +147,6 @@ func isReplyFor(reply, rcpt, diagnostic string) bool {
 // isCommandHeading reports whether line is a heading such as
 // "-------SMTP command" that the failed command follows.
 func isCommandHeading(line string) bool {
-	line = strings.TrimSpace(strings.Trim(line, "-=:* "))
+	line = strings.TrimSpace(trimSet(line, headingMarks))
 	return strings.EqualFold(line, "smtp command")
 }

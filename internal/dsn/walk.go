@@ -42,7 +42,7 @@ func (p *parser) walkFast(mediaType string, params mediaParams, body []byte) boo
 		return false
 	}
 
-	var plan []plannedPart
+	plan := make([]plannedPart, 0, 8) // most reports have a few parts
 	if !planMultipart(body, params.boundary, 0, &plan) || len(plan)+1 >= MaxParts {
 		return false
 	}
@@ -113,7 +113,8 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 	if depth >= MaxDepth || !isPlainBoundary(boundary) {
 		return false
 	}
-	dash := []byte("--" + boundary)
+	delim := newDelimiterSearch(boundary)
+	dash := delim.nlDash[1:]
 
 	pos, ok := skipPreamble(body, dash)
 	for ok {
@@ -122,7 +123,7 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 		}
 		var part plannedPart
 		start := pos
-		part, pos, ok = nextPlannedPart(body, pos, dash)
+		part, pos, ok = nextPlannedPart(body, pos, dash, delim)
 		if !ok && depth == 0 {
 			part, ok = truncatedPart(body, start, dash)
 			*plan = append(*plan, part)
@@ -148,6 +149,10 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 	return false
 }
 
+// boundaryPunct are the characters other than letters and digits that
+// RFC 2046 section 5.1.1 allows in a boundary.
+var boundaryPunct = newByteSet("'()+_,-./:=?")
+
 // isPlainBoundary reports whether boundary is non-empty and has only the
 // characters RFC 2046 section 5.1.1 allows, so that no line ending or
 // blank can be part of a delimiter.
@@ -157,7 +162,7 @@ func isPlainBoundary(boundary string) bool {
 	}
 	for i := 0; i < len(boundary); i++ {
 		c := boundary[i]
-		if !isAlnum(rune(c)) && strings.IndexByte("'()+_,-./:=?", c) < 0 {
+		if !isAlnum(rune(c)) && !boundaryPunct.has(c) {
 			return false
 		}
 	}
@@ -187,7 +192,7 @@ func skipPreamble(body, dash []byte) (int, bool) {
 // nextPlannedPart reads the part whose header starts at pos and returns
 // it with the offset of its end: the LF before the next delimiter, or
 // the delimiter itself when the body is empty.
-func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool) {
+func nextPlannedPart(body []byte, pos int, dash []byte, delim delimiterSearch) (plannedPart, int, bool) {
 	h, n, ok := readHeaderFields(body[pos:], isEntityField[[]byte])
 	if !ok {
 		return plannedPart{}, 0, false
@@ -197,18 +202,75 @@ func nextPlannedPart(body []byte, pos int, dash []byte) (plannedPart, int, bool)
 	if bytes.HasPrefix(body[start:], dash) && endsDelimiter(body, start+len(dash)) {
 		return plannedPart{header: h, body: body[start:start]}, start, true
 	}
-	nlDash := append([]byte{'\n'}, dash...)
 	for from := start; ; {
-		i := bytes.Index(body[from:], nlDash)
+		i := delim.index(body[from:])
 		if i < 0 {
 			return plannedPart{}, 0, false
 		}
 		end := from + i
-		if endsDelimiter(body, end+len(nlDash)) {
+		if endsDelimiter(body, end+len(delim.nlDash)) {
 			return plannedPart{header: h, body: body[start:end]}, end, true
 		}
-		from = end + len(nlDash)
+		from = end + len(delim.nlDash)
 	}
+}
+
+// delimiterSearch finds an LF followed by "--" and a boundary. It looks
+// for the byte of the boundary that is likely the rarest in a body, such
+// as "_" in "----=_Part_1", instead of for the LF that bytes.Index looks
+// for first and that ends every line.
+type delimiterSearch struct {
+	nlDash []byte
+	rare   int // the index in nlDash of the byte to look for
+}
+
+func newDelimiterSearch(boundary string) delimiterSearch {
+	d := delimiterSearch{nlDash: []byte("\n--" + boundary)}
+	best := rarity('\n')
+	for i := 1; i < len(d.nlDash); i++ {
+		if r := rarity(d.nlDash[i]); r > best {
+			d.rare, best = i, r
+		}
+	}
+	return d
+}
+
+// rarity ranks how seldom c occurs in mail text, by a rough guess:
+// punctuation that prose and base64 seldom use, then capital letters and
+// digits, then the rest, LF included.
+func rarity(c byte) int {
+	switch {
+	case rarePunct.has(c):
+		return 3
+	case 'A' <= c && c <= 'Z':
+		return 2
+	case isDigit(c):
+		return 1
+	}
+	return 0
+}
+
+var rarePunct = newByteSet("_()'?")
+
+// index returns the index of the first occurrence of d.nlDash in s, or
+// -1, as bytes.Index does.
+func (d delimiterSearch) index(s []byte) int {
+	if d.rare == 0 {
+		return bytes.Index(s, d.nlDash)
+	}
+	c := d.nlDash[d.rare]
+	for i := d.rare; i < len(s); {
+		j := bytes.IndexByte(s[i:], c)
+		if j < 0 {
+			return -1
+		}
+		start := i + j - d.rare
+		if bytes.HasPrefix(s[start:], d.nlDash) {
+			return start
+		}
+		i += j + 1
+	}
+	return -1
 }
 
 // truncatedPart returns the part whose header starts at pos when it is
@@ -328,5 +390,5 @@ func readDelimiter(body []byte, pos int, dash []byte) (next int, final, ok bool)
 }
 
 func trimLeftBlanks(b []byte) []byte {
-	return bytes.TrimLeft(b, " \t")
+	return trimLeftSet(b, blanks)
 }

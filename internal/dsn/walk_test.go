@@ -1,6 +1,7 @@
 package dsn
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -76,5 +77,20 @@ func TestWalkFast_SameAsGoMessage(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkWalkFast(t, path, raw)
+	}
+}
+
+func TestDelimiterSearch_SameAsIndex(t *testing.T) {
+	pieces := []string{"\n", "-", "--", "x", "_", "P", "7", "=", "a", " ", "\n--", "--=_P7"}
+	texts := randomTexts(22, 50000, 16, pieces)
+	for _, boundary := range []string{"=_P7", "abc", "a_b", "Z", "7x", "=-"} {
+		dash := []byte("--" + boundary)
+		d := newDelimiterSearch(boundary)
+		nlDash := append([]byte{'\n'}, dash...)
+		for _, text := range texts {
+			if got, want := d.index([]byte(text)), bytes.Index([]byte(text), nlDash); got != want {
+				t.Errorf("index of %q in %q = %d, want %d", nlDash, text, got, want)
+			}
+		}
 	}
 }
