@@ -88,11 +88,15 @@ print(round(n / ($end - $start)), round(($(cpu_ticks "$server") - $ticks) / hz *
 start_bounced() {
 	BOUNCED_PORT=$(free_port)
 	HTTP_PORT=$(free_port)
+	# Every session comes from 127.0.0.1, so the limit per client address
+	# is the total one. The total leaves room above CONCURRENT; it also
+	# sizes the memory limit that bounced sets itself.
+	max_conns=$((CONCURRENT + 100))
 	cat >"$WORKDIR/$1.yml" <<YAML
 smtp:
   listen: 127.0.0.1:$BOUNCED_PORT
-  max_connections: 2000
-  max_connections_per_ip: 2000
+  max_connections: $max_conns
+  max_connections_per_ip: $max_conns
 http:
   listen: 127.0.0.1:$HTTP_PORT
 data_dir: $WORKDIR/$1-data

@@ -79,6 +79,14 @@ func New(cfg Config, ing Ingester, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
+// MessageMemory returns the most memory, in bytes, that the messages of
+// all sessions hold at once: MaxBufferedBytes for those kept up to
+// KeepBytes, plus MinKeepBytes for each of MaxConnections. It leaves out
+// what parsing a message allocates and the buffers of go-smtp itself.
+func (s *Server) MessageMemory() int64 {
+	return s.cfg.MaxBufferedBytes + int64(s.cfg.MaxConnections)*s.cfg.MinKeepBytes
+}
+
 // ReloadTLS reads the certificate and key files again, for connections
 // that start TLS from now on. On failure the previous certificate stays in
 // use. It does nothing when no certificate is configured.
