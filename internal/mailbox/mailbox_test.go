@@ -1,6 +1,7 @@
 package mailbox
 
 import (
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -62,13 +63,7 @@ func TestOpen_Maildir(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	var got []string
-	for m, err := range messages {
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, string(m.Raw))
-	}
+	got := collect(t, messages)
 	slices.Sort(got)
 	if want := []string{"Subject: cur\n\n", "Subject: new\n\n"}; !slices.Equal(got, want) {
 		t.Errorf("messages = %q, want %q (tmp/ skipped)", got, want)
@@ -97,13 +92,7 @@ func TestOpen_EmlFolder(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	var got []string
-	for m, err := range messages {
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, string(m.Raw))
-	}
+	got := collect(t, messages)
 	if want := []string{"Subject: a\n\n", "Subject: b\n\n"}; !slices.Equal(got, want) {
 		t.Errorf("messages = %q, want %q (.eml files in name order, others skipped)", got, want)
 	}
@@ -144,4 +133,17 @@ func FuzzReadMbox(f *testing.F) {
 			t.Errorf("read back %q, want %q", got, in)
 		}
 	})
+}
+
+// collect returns the bytes of every message, failing t on an error.
+func collect(t *testing.T, messages iter.Seq2[Message, error]) []string {
+	t.Helper()
+	var got []string
+	for m, err := range messages {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(m.Raw))
+	}
+	return got
 }
