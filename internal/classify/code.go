@@ -60,6 +60,8 @@ type codePattern struct {
 	class, subject, detail int
 }
 
+// parseCodePattern parses the status pattern of a rule, such as "5.1.1"
+// or "x.4.x".
 func parseCodePattern(s string) (codePattern, error) {
 	parts := strings.Split(s, ".")
 	if len(parts) != 3 {
