@@ -1,9 +1,6 @@
 package classify
 
-import (
-	"fmt"
-	"math/bits"
-)
+import "fmt"
 
 // maxLiterals bounds the distinct literals of one rule set, so that the
 // set of hits fits a fixed array and Classify allocates nothing for it.
@@ -37,8 +34,6 @@ const maxRules = 4096
 type ruleMask [maxRules / 64]uint64
 
 func (m *ruleMask) set(i int32) { m[i>>6] |= 1 << (i & 63) }
-
-func bitsTrailingZeros(x uint64) int { return bits.TrailingZeros64(x) }
 
 // literalSet is the set of literal ids found in one text.
 type literalSet [maxLiterals / 64]uint64
