@@ -57,8 +57,13 @@ func collapseSpace(s string) string {
 		case c >= utf8.RuneSelf:
 			return strings.Join(strings.Fields(s), " ")
 		case c == ' ' && i > 0 && i+1 < len(s) && s[i+1] != ' ', !isASCIISpace(c):
+			// A space inside s that no space follows, or a control
+			// character that is not white space, needs no change.
 			continue
 		}
+
+		// c is white space that must change. s[:i] is ASCII, so only
+		// the rest decides between the ASCII path and strings.Fields.
 		if !isASCII(s[i:]) {
 			return strings.Join(strings.Fields(s), " ")
 		}
