@@ -770,6 +770,9 @@ var qmailPhrases = []struct{ phrase, name string }{
 	{"but sender was rejected", "MAIL"},
 }
 
+// qmailCommand returns the command of the first of qmailPhrases that text
+// contains, ignoring the case of ASCII letters, or "". The order of the
+// list decides, not the position in text, so every match is looked at.
 func qmailCommand(text string) string {
 	first := len(qmailPhrases)
 	for from := 0; ; {
