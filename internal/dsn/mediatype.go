@@ -46,18 +46,18 @@ func parseSimpleMediaType(v string) (typ string, params mediaParams, ok bool) {
 	if !isASCII(v) || strings.Contains(v, "=?") {
 		return "", params, false
 	}
-	base, rest, _ := strings.Cut(v, ";")
+	base, _, hasParams := strings.Cut(v, ";")
 	typ = strings.ToLower(strings.TrimSpace(base))
 	if !isMediaType(typ) {
 		return "", params, false
 	}
-	if !strings.Contains(v, ";") {
+	if !hasParams {
 		return typ, params, true
 	}
 
 	var seen [maxSimpleParams][2]string
 	n := 0
-	rest = v[len(base):] // ";" and rest, without a copy
+	rest := v[len(base):] // from the first ";" on, which nextMediaParam expects
 	for {
 		rest = trimASCIISpaceLeft(rest)
 		if rest == "" {
