@@ -113,7 +113,10 @@ type phraseSet struct {
 }
 
 // newPhraseSet returns the set of phrases. A phrase with an ASCII capital
-// is left out, because no lower-cased text contains it.
+// is left out, because no lower-cased text contains it, and so is the
+// empty phrase. A phrase's id is its index in s.phrases, which equals its
+// index in phrases only when none before it was left out, as qmailCommand
+// relies on.
 func newPhraseSet(phrases []string) *phraseSet {
 	s := &phraseSet{ascii: true}
 	for _, p := range phrases {
