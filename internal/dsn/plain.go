@@ -437,7 +437,9 @@ func (b *plainBounce) diagnoseBlock(block []string) Recipient {
 
 	var r Recipient
 	r.DiagnosticCode = joinReplyLines(para)
-	reply := r.DiagnosticCode // the text from the failure line on
+	// The codes are scanned from the failure line on. When that is the
+	// first line, or there is none, that text is joined already.
+	reply := r.DiagnosticCode
 	if n := failureLine(para); n > 0 {
 		reply = joinReplyLines(para[n:])
 	}
