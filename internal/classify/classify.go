@@ -13,7 +13,10 @@
 // format goes before the embedded rules and can replace them by id.
 package classify
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // Reason is a bounce reason from the field's common vocabulary. The set is
 // closed: it is the stored value and a metric label.
@@ -228,10 +231,10 @@ func (s *RuleSet) Explain(in Input) (Result, Explanation) {
 // It tries only the candidate rules, in rule order.
 func (s *RuleSet) firstMatch(f *facts) int {
 	mask := s.candidates(&f.hits)
-	for word, bits := range mask[:(len(s.rules)+63)/64] {
-		for bits != 0 {
-			i := word*64 + bitsTrailingZeros(bits)
-			bits &= bits - 1
+	for word, set := range mask[:(len(s.rules)+63)/64] {
+		for set != 0 {
+			i := word*64 + bits.TrailingZeros64(set)
+			set &= set - 1
 			if s.rules[i].matches(f) {
 				return i
 			}

@@ -60,6 +60,8 @@ type codePattern struct {
 	class, subject, detail int
 }
 
+// parseCodePattern parses the status pattern of a rule, such as "5.1.1"
+// or "x.4.x".
 func parseCodePattern(s string) (codePattern, error) {
 	parts := strings.Split(s, ".")
 	if len(parts) != 3 {
@@ -167,27 +169,7 @@ func normalize(text string) string {
 	n := normalizer{}
 	n.b.Grow(len(text))
 	if isASCII(text) {
-		// The fields of ASCII text are split without the iterator,
-		// which costs more than the rest of normalize, and written from
-		// a copy of the text lower-cased in one pass.
-		var stack [512]byte
-		lowered := stack[:0]
-		if len(text) > len(stack) {
-			lowered = make([]byte, 0, len(text))
-		}
-		lowered = appendLowerASCII(lowered, text)
-		for i := 0; i < len(text); {
-			for i < len(text) && isASCIISpace(text[i]) {
-				i++
-			}
-			start := i
-			for i < len(text) && !isASCIISpace(text[i]) {
-				i++
-			}
-			if i > start {
-				n.add(text[start:i], lowered[start:i])
-			}
-		}
+		n.addASCIIFields(text)
 	} else {
 		for field := range strings.FieldsSeq(text) {
 			n.add(field, nil)
@@ -203,6 +185,32 @@ func normalize(text string) string {
 type normalizer struct {
 	b            strings.Builder
 	pendingReply string // a bare reply code not yet known to be a prefix
+}
+
+// addASCIIFields adds the fields of the ASCII text, split as
+// strings.Fields splits them but without its iterator, which costs more
+// than the rest of normalize. They are written from a copy of the text
+// lower-cased in one pass.
+func (n *normalizer) addASCIIFields(text string) {
+	var stack [512]byte // on the stack for most diagnostics
+	lowered := stack[:0]
+	if len(text) > len(stack) {
+		lowered = make([]byte, 0, len(text))
+	}
+	lowered = appendLowerASCII(lowered, text)
+
+	for i := 0; i < len(text); {
+		for i < len(text) && isASCIISpace(text[i]) {
+			i++
+		}
+		start := i
+		for i < len(text) && !isASCIISpace(text[i]) {
+			i++
+		}
+		if i > start {
+			n.add(text[start:i], lowered[start:i])
+		}
+	}
 }
 
 // add writes the next field of the text. lowered is the field with its

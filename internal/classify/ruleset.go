@@ -3,6 +3,7 @@ package classify
 import (
 	_ "embed"
 	"fmt"
+	"math/bits"
 	"os"
 	"slices"
 	"sync"
@@ -147,10 +148,10 @@ func (s *RuleSet) buildGates(literals int) error {
 // candidates returns the rules that can match a text holding hits.
 func (s *RuleSet) candidates(hits *literalSet) ruleMask {
 	mask := s.ungated
-	for word, bits := range hits[:(len(s.gates)+63)/64] {
-		for bits != 0 {
-			id := word*64 + bitsTrailingZeros(bits)
-			bits &= bits - 1
+	for word, set := range hits[:(len(s.gates)+63)/64] {
+		for set != 0 {
+			id := word*64 + bits.TrailingZeros64(set)
+			set &= set - 1
 			for _, r := range s.gates[id] {
 				mask.set(r)
 			}

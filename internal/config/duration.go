@@ -27,8 +27,9 @@ func ParseDuration(s string) (time.Duration, error) {
 	return time.ParseDuration(s)
 }
 
-// maxDays is the largest number of days accepted. A time.Duration holds
-// about 292 years; no setting needs more than a few.
+// maxDays, about 100 years, is the largest number of days accepted. It
+// keeps the result well within the about 292 years that a time.Duration
+// holds, and no retention or expiry setting needs more.
 const maxDays = 36500
 
 // UnmarshalYAML decodes a scalar with ParseDuration. A value it cannot

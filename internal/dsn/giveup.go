@@ -15,8 +15,10 @@ var giveUpPhrases = []string{
 	"cannot send message for", "could not be delivered for", "was aborted after",
 }
 
-// giveUpStatement returns the subject, lower-cased, or the first line of
-// lines that states that the MTA gave up, trimmed, or "" when none does.
+// giveUpStatement returns the subject, or else the first of lines, that
+// states that the MTA gave up, trimmed of white space, or "" when none
+// does. It keeps the case of the text, which for a plainBounce's subject
+// is lower-case already.
 func giveUpStatement(subject string, lines []string) string {
 	if hasGiveUpPhrase(subject) {
 		return strings.TrimSpace(subject)

@@ -166,14 +166,16 @@ func readHeaderFields(data []byte, keep func(name []byte) bool) (h header, n int
 		return h, n, true
 	}
 
-	// One copy of the section, which every name and value is sliced from.
-	section := string(data[:n])
-	h.fields = make([]headerField, len(spans))
-	for i, s := range spans {
-		h.fields[i] = headerField{section[s.key[0]:s.key[1]], trimValue(section[s.value[0]:s.value[1]])}
-		h.names |= nameBit(h.fields[i].key)
+	return newHeader(fieldsAt(string(data[:n]), spans)), n, true
+}
+
+// newHeader returns the header of fields, with its names set.
+func newHeader(fields []headerField) header {
+	h := header{fields: fields}
+	for _, f := range fields {
+		h.names |= nameBit(f.key)
 	}
-	return h, n, true
+	return h
 }
 
 // fieldSpan is the position of a field's name and value in a header
@@ -181,6 +183,17 @@ func readHeaderFields(data []byte, keep func(name []byte) bool) (h header, n int
 // to the end of its last continuation line, without the LF.
 type fieldSpan struct {
 	key, value [2]int
+}
+
+// fieldsAt returns the fields at spans in section, the one copy of the
+// scanned bytes that every name and value is sliced from, with each value
+// trimmed as headerField keeps it.
+func fieldsAt(section string, spans []fieldSpan) []headerField {
+	fields := make([]headerField, len(spans))
+	for i, s := range spans {
+		fields[i] = headerField{section[s.key[0]:s.key[1]], trimValue(section[s.value[0]:s.value[1]])}
+	}
+	return fields
 }
 
 // scanFields appends to spans the fields of the header section at the
@@ -313,11 +326,16 @@ func readHeaderBlocksFast(data []byte) ([]header, []byte) {
 	spans, bounds := spanStack[:0], boundStack[:0] // bounds: the end of each block's spans
 	pos := 0
 	for len(bounds) <= MaxRecipients && pos < len(data) {
-		n, ok := 0, false
-		if spans, n, ok = scanBlock(data, pos, spans); !ok {
+		blockStart := len(spans)
+		var n int
+		var ok bool
+		spans, n, ok = scanBlock(data, pos, spans)
+		if !ok {
 			break
 		}
-		if len(bounds) == 0 && len(spans) > 0 || len(bounds) > 0 && len(spans) > bounds[len(bounds)-1] {
+		// A block without fields, such as one made by extra blank
+		// lines, is no header, as in readHeaderBlocks.
+		if len(spans) > blockStart {
 			bounds = append(bounds, len(spans))
 		}
 		pos += n
@@ -326,18 +344,11 @@ func readHeaderBlocksFast(data []byte) ([]header, []byte) {
 		return nil, data[pos:]
 	}
 
-	section := string(data[:pos])
-	fields := make([]headerField, len(spans))
-	for i, s := range spans {
-		fields[i] = headerField{section[s.key[0]:s.key[1]], trimValue(section[s.value[0]:s.value[1]])}
-	}
+	fields := fieldsAt(string(data[:pos]), spans)
 	blocks := make([]header, len(bounds))
 	start := 0
 	for i, end := range bounds {
-		blocks[i] = header{fields: fields[start:end:end]}
-		for _, f := range blocks[i].fields {
-			blocks[i].names |= nameBit(f.key)
-		}
+		blocks[i] = newHeader(fields[start:end:end])
 		start = end
 	}
 	return blocks, data[pos:]

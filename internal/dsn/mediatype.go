@@ -13,7 +13,8 @@ type mediaParams struct {
 	hasCharset bool
 }
 
-// maxSimpleParams bounds the parameters parseSimpleMediaType takes on.
+// maxSimpleParams is the most parameters that parseSimpleMediaType reads.
+// A value with more is left to go-message.
 const maxSimpleParams = 8
 
 // contentType returns the media type and parameters of h as
@@ -46,18 +47,18 @@ func parseSimpleMediaType(v string) (typ string, params mediaParams, ok bool) {
 	if !isASCII(v) || strings.Contains(v, "=?") {
 		return "", params, false
 	}
-	base, rest, _ := strings.Cut(v, ";")
+	base, _, hasParams := strings.Cut(v, ";")
 	typ = strings.ToLower(strings.TrimSpace(base))
 	if !isMediaType(typ) {
 		return "", params, false
 	}
-	if !strings.Contains(v, ";") {
+	if !hasParams {
 		return typ, params, true
 	}
 
 	var seen [maxSimpleParams][2]string
 	n := 0
-	rest = v[len(base):] // ";" and rest, without a copy
+	rest := v[len(base):] // from the first ";" on, which nextMediaParam expects
 	for {
 		rest = trimASCIISpaceLeft(rest)
 		if rest == "" {
@@ -69,7 +70,7 @@ func parseSimpleMediaType(v string) (typ string, params mediaParams, ok bool) {
 			// error that go-message words.
 			return typ, params, strings.TrimSpace(rest) == ";"
 		}
-		if n == maxSimpleParams || !addParam(seen[:n], key, value) {
+		if n == maxSimpleParams || !mayAddParam(seen[:n], key, value) {
 			return "", params, false
 		}
 		seen[n] = [2]string{key, value}
@@ -84,9 +85,9 @@ func parseSimpleMediaType(v string) (typ string, params mediaParams, ok bool) {
 	}
 }
 
-// addParam reports whether key may be added to seen: it is new, or it
+// mayAddParam reports whether key may be added to seen: it is new, or it
 // repeats with the same value, which mime.ParseMediaType allows.
-func addParam(seen [][2]string, key, value string) bool {
+func mayAddParam(seen [][2]string, key, value string) bool {
 	for _, kv := range seen {
 		if kv[0] == key {
 			return kv[1] == value

@@ -437,7 +437,9 @@ func (b *plainBounce) diagnoseBlock(block []string) Recipient {
 
 	var r Recipient
 	r.DiagnosticCode = joinReplyLines(para)
-	reply := r.DiagnosticCode // the text from the failure line on
+	// The codes are scanned from the failure line on. When that is the
+	// first line, or there is none, that text is joined already.
+	reply := r.DiagnosticCode
 	if n := failureLine(para); n > 0 {
 		reply = joinReplyLines(para[n:])
 	}
@@ -770,6 +772,9 @@ var qmailPhrases = []struct{ phrase, name string }{
 	{"but sender was rejected", "MAIL"},
 }
 
+// qmailCommand returns the command of the first of qmailPhrases that text
+// contains, ignoring the case of ASCII letters, or "". The order of the
+// list decides, not the position in text, so every match is looked at.
 func qmailCommand(text string) string {
 	first := len(qmailPhrases)
 	for from := 0; ; {

@@ -57,8 +57,13 @@ func collapseSpace(s string) string {
 		case c >= utf8.RuneSelf:
 			return strings.Join(strings.Fields(s), " ")
 		case c == ' ' && i > 0 && i+1 < len(s) && s[i+1] != ' ', !isASCIISpace(c):
+			// A space inside s that no space follows, or a control
+			// character that is not white space, needs no change.
 			continue
 		}
+
+		// c is white space that must change. s[:i] is ASCII, so only
+		// the rest decides between the ASCII path and strings.Fields.
 		if !isASCII(s[i:]) {
 			return strings.Join(strings.Fields(s), " ")
 		}
@@ -108,7 +113,10 @@ type phraseSet struct {
 }
 
 // newPhraseSet returns the set of phrases. A phrase with an ASCII capital
-// is left out, because no lower-cased text contains it.
+// is left out, because no lower-cased text contains it, and so is the
+// empty phrase. A phrase's id is its index in s.phrases, which equals its
+// index in phrases only when none before it was left out, as qmailCommand
+// relies on.
 func newPhraseSet(phrases []string) *phraseSet {
 	s := &phraseSet{ascii: true}
 	for _, p := range phrases {

@@ -252,3 +252,17 @@ func TestUnescapeEntities_SameAsReplacer(t *testing.T) {
 		}
 	}
 }
+
+// TestQmailPhraseSet_KeepsListOrder checks that newPhraseSet left out
+// none of qmailPhrases, because qmailCommand maps a phrase id back to
+// its index in that list.
+func TestQmailPhraseSet_KeepsListOrder(t *testing.T) {
+	if got, want := len(qmailPhraseSet.phrases), len(qmailPhrases); got != want {
+		t.Fatalf("qmailPhraseSet has %d phrases, want %d: a phrase was left out", got, want)
+	}
+	for i, p := range qmailPhrases {
+		if got := qmailPhraseSet.phrases[i]; got != p.phrase {
+			t.Errorf("qmailPhraseSet.phrases[%d] = %q, want %q", i, got, p.phrase)
+		}
+	}
+}

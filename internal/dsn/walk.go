@@ -153,11 +153,17 @@ func planMultipart(body []byte, boundary string, depth int, plan *[]plannedPart)
 // RFC 2046 section 5.1.1 allows in a boundary.
 var boundaryPunct = newByteSet("'()+_,-./:=?")
 
-// isPlainBoundary reports whether boundary is non-empty and has only the
-// characters RFC 2046 section 5.1.1 allows, so that no line ending or
-// blank can be part of a delimiter.
+// maxPlainBoundary is the longest boundary that walkFast handles. RFC
+// 2046 allows 70 characters, but a longer one is still scanned up to
+// this length. One longer still is left to go-message.
+const maxPlainBoundary = 200
+
+// isPlainBoundary reports whether boundary is non-empty, at most
+// maxPlainBoundary bytes long, and has only the characters RFC 2046
+// section 5.1.1 allows, so that no line ending or blank can be part of a
+// delimiter.
 func isPlainBoundary(boundary string) bool {
-	if boundary == "" || len(boundary) > 200 {
+	if boundary == "" || len(boundary) > maxPlainBoundary {
 		return false
 	}
 	for i := 0; i < len(boundary); i++ {
@@ -224,6 +230,9 @@ type delimiterSearch struct {
 	rare   int // the index in nlDash of the byte to look for
 }
 
+// newDelimiterSearch returns the search for the delimiters of boundary.
+// It keeps the LF at index 0 as the byte to look for when no byte of the
+// boundary ranks above it, and index then uses bytes.Index.
 func newDelimiterSearch(boundary string) delimiterSearch {
 	d := delimiterSearch{nlDash: []byte("\n--" + boundary)}
 	best := rarity('\n')

@@ -33,8 +33,9 @@ const maxS2Size = 64 << 10
 // imports.
 const maxRawSize = 64 << 20
 
-// codec compresses raw messages. zstd's Encoder and Decoder are safe for
-// concurrent use through EncodeAll and DecodeAll.
+// codec holds the zstd encoder and decoder of raw messages. Messages up
+// to maxS2Size use S2, whose functions need no state. zstd's Encoder and
+// Decoder are safe for concurrent use through EncodeAll and DecodeAll.
 type codec struct {
 	enc *zstd.Encoder
 	dec *zstd.Decoder

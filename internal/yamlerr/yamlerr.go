@@ -143,7 +143,9 @@ func TypeError(data []byte, err error) error {
 	return fmt.Errorf("yaml: %s", strings.Join(msgs, "; "))
 }
 
-// rewrite rewrites one message of a type error, "line N: problem".
+// rewrite returns one message of a type error, "line N: problem", with
+// the problem in an operator's words (see Problem) and, for a value of the
+// wrong type whose key valueAt finds, the key's dotted path.
 func rewrite(root *yaml.Node, msg string) string {
 	var line int
 	if _, err := fmt.Sscanf(msg, "line %d:", &line); err != nil {
