@@ -50,8 +50,8 @@ func importCommand(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// isDuplicate reports whether the API's reply to an imported message says
-// that the message had been imported before.
+// isDuplicate reports whether the API's reply to an imported message
+// marks it as imported before.
 func isDuplicate(reply []byte) bool {
 	var r struct {
 		Duplicate bool `json:"duplicate"`

@@ -8,9 +8,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
+
+	"github.com/bounced/bounced/internal/config"
 )
 
 // suppressionsCommand implements `bounced suppressions SUBCOMMAND`.
@@ -214,12 +214,7 @@ func expiryTime(value string, now time.Time) (string, error) {
 	if _, err := time.Parse(time.RFC3339, value); err == nil {
 		return value, nil
 	}
-	d, err := time.ParseDuration(value)
-	if days, found := strings.CutSuffix(value, "d"); found {
-		var n int
-		n, err = strconv.Atoi(days)
-		d = time.Duration(n) * 24 * time.Hour
-	}
+	d, err := config.ParseDuration(value)
 	if err != nil || d <= 0 {
 		return "", fmt.Errorf("invalid -expires %q: want an RFC 3339 time such as 2027-01-01T00:00:00Z or a positive duration such as 24h or 30d", value)
 	}

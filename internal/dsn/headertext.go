@@ -45,7 +45,7 @@ func decodeCharset(name string, input io.Reader) (io.Reader, error) {
 
 // decodeCharsetBytes converts content from the charset name, already
 // lower case, to UTF-8 in one call, as the reader of charset.Reader would
-// convert it, for a charset that IANA's MIME index knows and go-message
+// convert it, for a charset that IANA's MIME index lists and go-message
 // maps no differently. ok is false for other names, and for content that
 // fails to convert, which the caller leaves to charset.Reader.
 func decodeCharsetBytes(name string, content []byte) (text []byte, ok bool) {

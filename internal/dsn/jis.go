@@ -8,9 +8,9 @@ import (
 
 // decodeJIS returns text with its ISO-2022-JP (RFC 1468) sequences
 // decoded to UTF-8. Lotus Domino and Japanese carriers write the reason
-// in ISO-2022-JP into a Diagnostic-Code field, whose delivery-status part
-// has no charset to say so; the encoding is 7-bit, and its escape to JIS
-// X 0208 ("ESC $ B", or "ESC $ @" for the 1978 set) is what marks it.
+// in ISO-2022-JP into a Diagnostic-Code field, and the delivery-status
+// part names no charset. The encoding is 7-bit, and its escape to JIS X
+// 0208 ("ESC $ B", or "ESC $ @" for the 1978 set) is what marks it.
 // Text that does not decode is returned as it is, and so is text with
 // bytes outside 7-bit ASCII: it is not ISO-2022-JP, and the decoder would
 // replace its UTF-8 or Latin-1 characters with U+FFFD.

@@ -3,15 +3,14 @@ package dsn
 import "strings"
 
 // quotedLastReply returns the reply code and enhanced status code of the
-// remote server's last reply when diagnostic is the reporting MTA's own
-// summary that quotes that reply in angle brackets at its end, as Amazon
-// SES and WorkMail write when a message expires:
+// remote server's last reply, quoted in angle brackets at the end of the
+// reporting MTA's own summary. Amazon SES and WorkMail write such a
+// summary when a message expires:
 //
 //	554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed out>
 //
-// The summary's 554 and 4.4.7 only say that the retries ran out; the
-// quoted reply says what the receiving server answered, which is what a
-// sender needs to act on.
+// The summary's 554 and 4.4.7 only state that the retries ran out. The
+// quoted reply is the receiving server's, which a sender needs to act on.
 func quotedLastReply(diagnostic string) (replyCode int, status string, ok bool) {
 	text := strings.TrimSpace(diagnostic)
 	if !strings.HasSuffix(text, ">") {

@@ -76,7 +76,7 @@ func (p *parser) parseNested(data []byte) (found, bySystem bool) {
 // nested report's sender, so the nested recipients replace them. That
 // happens only when bySystem reports that a mail system sent the nested
 // report. Otherwise the returned message is an original that quotes a
-// bounce, and whoever wrote it could name any address there.
+// bounce, and its author could name any address there.
 func (p *parser) mergeNested(inner *Report, bySystem bool) {
 	matched := false
 	for i := range p.report.Recipients {

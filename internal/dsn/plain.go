@@ -83,8 +83,8 @@ type plainBounce struct {
 	replyPara    []string
 	replyParaSet bool
 
-	// subject is the bounce's subject, lower-cased, where Sendmail says
-	// it gave up (see giveUpStatement).
+	// subject is the bounce's subject, lower-cased, where Sendmail states
+	// that it gave up (see giveUpStatement).
 	subject string
 
 	// transcript is the prose's session transcript; read on first use.
@@ -740,12 +740,11 @@ func qmailPhraseList() []string {
 
 // findFailedCommand returns the SMTP command named in text: CONNECT,
 // HELO, EHLO, STARTTLS, AUTH, MAIL, RCPT or DATA; "" when none is named.
-// The first trigger in text that a command follows names it; no trigger
+// The first trigger in text that a command follows names it. No trigger
 // is a prefix of another's end, so the earliest one is the one that a
-// search trigger by trigger would keep. Without one, a qmail phrase
-// names the stage, the first of qmailPhrases that text contains. It
-// makes one pass over text for each, because it runs on every
-// diagnostic.
+// search trigger by trigger would keep. Without a trigger, the first of
+// qmailPhrases that text contains names the stage. Each search is one
+// pass over text, because it runs on every diagnostic.
 func findFailedCommand(text string) string {
 	for from := 0; ; {
 		at, id := indexPhraseFold(commandTriggerSet, text, from)

@@ -161,9 +161,9 @@ func literalRun(text []byte) int {
 }
 
 // mayEndLiteralRun reports whether one of the eight bytes of x may be
-// no literal: a byte below 0x20, DEL or "=". It never misses one; it may
-// report one that is not there, by a borrow between bytes, which only
-// sends the caller to the byte-wise test.
+// no literal: a byte below 0x20, DEL or "=". It never misses one. A
+// borrow between bytes can make it report one that is not there, which
+// only sends the caller to the byte-wise test.
 func mayEndLiteralRun(x uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	below := (x - 0x20*ones) &^ x

@@ -191,7 +191,7 @@ func indexPhraseFold(s *phraseSet, text string, from int) (at int, id int32) {
 //
 // For ASCII phrases the text is searched as it is first: a phrase found
 // there is also in the lower-cased text, whose ASCII letters are the
-// text's lowered in place. The same pass tells whether the text holds
+// text's lowered in place. The same pass finds whether the text contains
 // other characters, so ASCII text, nearly all of it, is read once.
 func containsPhraseLower[T string | []byte](s *phraseSet, text T) bool {
 	if !s.ascii {

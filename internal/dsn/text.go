@@ -120,8 +120,8 @@ func unescapeEntities(b []byte) []byte {
 	return append(out, b...)
 }
 
-// appendEntity appends the text of the entity that starts b, or its "&"
-// when it is none of htmlEntities, and returns the rest of b.
+// appendEntity appends the text of the entity that starts b, or only its
+// "&" when htmlEntities does not list it, and returns the rest of b.
 func appendEntity(out, b []byte) ([]byte, []byte) {
 	for _, e := range htmlEntities {
 		if bytes.HasPrefix(b, []byte(e.name)) {

@@ -46,12 +46,12 @@ type transcriptReply struct {
 	at      int    // the index of the line in lines
 
 	// afterGoAhead is set when a 354 reply came before this one after
-	// the same command: DATA was accepted, so this reply answered the
-	// message, not a pipelined RCPT TO.
+	// the same command. DATA was accepted, so this reply is the reply to
+	// the message, not to a pipelined RCPT TO.
 	afterGoAhead bool
 
-	// rcptChecked and rcpt cache, for a reply after DATA, whether it
-	// answered a pipelined RCPT TO (see hasLaterReply).
+	// rcptChecked and rcpt cache, for a reply after DATA, whether it was
+	// the reply to a pipelined RCPT TO (see hasLaterReply).
 	rcptChecked, rcpt bool
 }
 
@@ -94,9 +94,10 @@ func (t *transcript) command(rcpt, diagnostic string) string {
 	return t.heading
 }
 
-// answersRCPT reports whether r, a reply after DATA, answered a pipelined
-// RCPT TO. Each recipient that the reply names asks again, and the lines
-// up to the next reply may be most of the prose.
+// answersRCPT reports whether r, a reply after DATA, was the reply to a
+// pipelined RCPT TO. The result is cached because each recipient that
+// the reply names asks again, and the lines up to the next reply may be
+// most of the prose.
 func (t *transcript) answersRCPT(r *transcriptReply) bool {
 	if !r.rcptChecked {
 		r.rcptChecked, r.rcpt = true, hasLaterReply(t.lines[r.at:])
@@ -107,9 +108,9 @@ func (t *transcript) answersRCPT(r *transcriptReply) bool {
 // hasLaterReply reports whether, after the reply whose first line is
 // lines[0], another "<<<" reply follows before the next ">>>" command.
 // With PIPELINING (RFC 2920) Sendmail writes RCPT TO and DATA together
-// and logs only ">>> DATA"; the replies come back in command order, so a
-// reply with another after it answered a RCPT TO, and only the last one
-// answered DATA. The continuation lines of a multi-line reply ("550-")
+// and logs only ">>> DATA". The replies come back in command order, so a
+// reply with another after it is the reply to a RCPT TO, and only the
+// last one is the reply to DATA. The continuation lines of a multi-line reply ("550-")
 // belong to the same reply.
 func hasLaterReply(lines []string) bool {
 	inReply := true

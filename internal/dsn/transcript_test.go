@@ -45,7 +45,7 @@ func TestTranscriptCommand_Pipelining(t *testing.T) {
 			want:       "DATA",
 		},
 		{
-			// The 354 accepted DATA, so the refusal answered the message
+			// The 354 accepted DATA, so the refusal is the reply to the message
 			// and the 421 that follows it closes the session.
 			name: "DATA refusal before a closing reply",
 			transcript: `>>> DATA

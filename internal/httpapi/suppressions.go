@@ -99,10 +99,11 @@ func (a *api) deleteSuppression(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// writeNoEntry answers the removal of an address that has no entry of
-// its own. When a domain-wide entry still suppresses it, the answer is a
-// conflict that names that entry, so that a client does not take the
-// removal for a success and mail an address that stays suppressed.
+// writeNoEntry writes the error response to the removal of an address
+// that has no entry of its own. When a domain-wide entry still suppresses
+// the address, the response is a conflict that names that entry. A client
+// then does not take the removal for a success and mail an address that
+// stays suppressed.
 func (a *api) writeNoEntry(w http.ResponseWriter, r *http.Request, addr string) {
 	e, err := a.store.Suppression(addr)
 	switch {

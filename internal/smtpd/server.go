@@ -79,7 +79,7 @@ func New(cfg Config, ing Ingester, log *slog.Logger) (*Server, error) {
 	return s, nil
 }
 
-// MessageMemory returns the most memory, in bytes, that the messages of
+// MessageMemory returns the maximum memory, in bytes, that the messages of
 // all sessions hold at once: MaxBufferedBytes for those kept up to
 // KeepBytes, plus MinKeepBytes for each of MaxConnections. It leaves out
 // what parsing a message allocates and the buffers of go-smtp itself.

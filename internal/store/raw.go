@@ -33,7 +33,7 @@ const maxS2Size = 64 << 10
 // imports.
 const maxRawSize = 64 << 20
 
-// codec holds the zstd encoder and decoder of raw messages. Messages up
+// codec contains the zstd encoder and decoder of raw messages. Messages up
 // to maxS2Size use S2, whose functions need no state. zstd's Encoder and
 // Decoder are safe for concurrent use through EncodeAll and DecodeAll.
 type codec struct {
